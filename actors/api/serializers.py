@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from actors.models import Actor, Membership
+from tracker.api.fields import BriefRelatedField
+from tracker.api.serializers import ValidatedModelSerializer
+
+
+class ActorBriefSerializer(serializers.ModelSerializer):
+    """An actor as it appears inside other records."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:actor-detail", lookup_field="slug")
+
+    class Meta:
+        model = Actor
+        fields = ["url", "slug", "name", "short_name", "kind"]
+        read_only_fields = fields
+
+
+def actor_field(**kwargs: Any) -> BriefRelatedField:
+    """A relation to an actor: a brief on the way out, a slug on the way in."""
+    return BriefRelatedField(brief=ActorBriefSerializer, queryset=Actor.objects.all(), **kwargs)
+
+
+class ActorSerializer(ValidatedModelSerializer):
+    """A state, organization, alliance, person or group that acts or speaks."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:actor-detail", lookup_field="slug")
+    # Shadows Field.parent for the type checker only: DRF collects declared fields.
+    parent = actor_field(required=False, allow_null=True)  # type: ignore[assignment]
+    aliases = serializers.ListField(
+        child=serializers.CharField(max_length=200),
+        required=False,
+        help_text='Other names the actor is known by, searchable ("U.N.", "United Nations").',
+    )
+
+    class Meta:
+        model = Actor
+        fields = [
+            "url",
+            "id",
+            "slug",
+            "name",
+            "short_name",
+            "kind",
+            "country",
+            "parent",
+            "aliases",
+            "wikidata_id",
+            "description",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class MembershipSerializer(ValidatedModelSerializer):
+    """An actor's membership of an organization, with its dates."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:membership-detail")
+    member = actor_field()
+    organization = actor_field()
+
+    class Meta:
+        model = Membership
+        fields = [
+            "url",
+            "id",
+            "member",
+            "organization",
+            "started_on",
+            "ended_on",
+            "created_at",
+            "updated_at",
+        ]

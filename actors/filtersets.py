@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from django_filters import rest_framework as filters
+
+from actors.choices import ActorKind
+from actors.models import Actor, Membership
+from tracker.api.filtersets import BaseFilterSet, SlugFilter
+
+
+def actor_filter(relation: str, help_text: str) -> SlugFilter:
+    return SlugFilter(relation, Actor.objects.all(), help_text)
+
+
+class ActorFilterSet(BaseFilterSet):
+    search_fields = ("name", "short_name", "slug", "aliases", "description")
+
+    kind = filters.MultipleChoiceFilter(choices=ActorKind.choices, help_text="Kind of actor.")
+    country = filters.CharFilter(
+        field_name="country",
+        lookup_expr="iexact",
+        help_text="ISO 3166-1 alpha-2 country code.",
+    )
+    parent = actor_filter("parent", "Slug of the parent actor.")
+    member_of = actor_filter(
+        "memberships__organization", "Slug of an organization the actor belongs to."
+    )
+    updated_since = filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        help_text="Only records changed at or after this ISO 8601 timestamp.",
+    )
+    ordering = filters.OrderingFilter(
+        fields=(("name", "name"), ("slug", "slug"), ("kind", "kind"), ("updated_at", "updated_at")),
+        help_text="Sort by name, slug, kind or updated_at; prefix with - to reverse.",
+    )
+
+    class Meta:
+        model = Actor
+        fields = ["q", "kind", "country", "parent", "member_of", "updated_since", "ordering"]
+
+
+class MembershipFilterSet(BaseFilterSet):
+    search_fields = ("member__name", "organization__name")
+
+    member = actor_filter("member", "Slug of the member actor.")
+    organization = actor_filter("organization", "Slug of the organization.")
+    ordering = filters.OrderingFilter(
+        fields=(("started_on", "started_on"), ("updated_at", "updated_at")),
+        help_text="Sort by started_on or updated_at; prefix with - to reverse.",
+    )
+
+    class Meta:
+        model = Membership
+        fields = ["q", "member", "organization", "ordering"]

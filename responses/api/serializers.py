@@ -1,0 +1,401 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from actors.api.serializers import ActorBriefSerializer, actor_field
+from responses.choices import MeasureStatus
+from responses.lifecycle import allowed_moves
+from responses.models import (
+    Conflict,
+    Event,
+    EventRelation,
+    Measure,
+    MeasureStatusChange,
+    Position,
+    Source,
+)
+from tracker.api.fields import BriefRelatedField
+from tracker.api.serializers import ValidatedModelSerializer
+
+# Briefs: how each record looks when nested in another one.
+
+
+class SourceBriefSerializer(serializers.ModelSerializer):
+    """A source as it appears inside other records."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:source-detail")
+
+    class Meta:
+        model = Source
+        fields = ["url", "id", "kind", "title", "publisher"]
+        read_only_fields = fields
+
+
+class ConflictBriefSerializer(serializers.ModelSerializer):
+    """A conflict as it appears inside other records."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:conflict-detail", lookup_field="slug")
+
+    class Meta:
+        model = Conflict
+        fields = ["url", "slug", "name"]
+        read_only_fields = fields
+
+
+class EventBriefSerializer(serializers.ModelSerializer):
+    """An event as it appears inside other records."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:event-detail", lookup_field="slug")
+
+    class Meta:
+        model = Event
+        fields = ["url", "slug", "title", "kind", "occurred_on", "occurred_on_precision"]
+        read_only_fields = fields
+
+
+class PositionBriefSerializer(serializers.ModelSerializer):
+    """A position as it appears inside other records."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:position-detail")
+
+    class Meta:
+        model = Position
+        fields = ["url", "id", "stance", "summary"]
+        read_only_fields = fields
+
+
+class MeasureBriefSerializer(serializers.ModelSerializer):
+    """A measure as it appears inside other records."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:measure-detail")
+
+    class Meta:
+        model = Measure
+        fields = ["url", "id", "kind", "status"]
+        read_only_fields = fields
+
+
+def source_field(**kwargs: Any) -> BriefRelatedField:
+    return BriefRelatedField(
+        brief=SourceBriefSerializer, lookup_field="pk", queryset=Source.objects.all(), **kwargs
+    )
+
+
+def sources_field() -> BriefRelatedField:
+    """At least one source: every claim in the tracker is cited."""
+    return BriefRelatedField(
+        brief=SourceBriefSerializer,
+        lookup_field="pk",
+        queryset=Source.objects.all(),
+        many=True,
+        allow_empty=False,
+        help_text="Ids of the sources (at least one).",
+    )
+
+
+def event_field(**kwargs: Any) -> BriefRelatedField:
+    return BriefRelatedField(brief=EventBriefSerializer, queryset=Event.objects.all(), **kwargs)
+
+
+# Full representations.
+
+
+class SourceSerializer(ValidatedModelSerializer):
+    """Where a claim comes from: an article, a statement, a resolution."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:source-detail")
+    # "url" is this record's own address in the API, so the document's is "link".
+    link = serializers.URLField(
+        source="url",
+        max_length=1000,
+        required=False,
+        allow_blank=True,
+        help_text="Where the document can be read; empty when there is no address.",
+    )
+
+    class Meta:
+        model = Source
+        fields = [
+            "url",
+            "id",
+            "kind",
+            "title",
+            "publisher",
+            "link",
+            "published_on",
+            "language",
+            "excerpt",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class ConflictSerializer(ValidatedModelSerializer):
+    """A long-running dispute between parties, which events belong to."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:conflict-detail", lookup_field="slug")
+    parties = actor_field(many=True, required=False, help_text="Slugs of the parties.")
+    sources = BriefRelatedField(
+        brief=SourceBriefSerializer,
+        lookup_field="pk",
+        queryset=Source.objects.all(),
+        many=True,
+        required=False,
+        help_text="Ids of the sources.",
+    )
+
+    class Meta:
+        model = Conflict
+        fields = [
+            "url",
+            "id",
+            "slug",
+            "name",
+            "parties",
+            "started_on",
+            "started_on_precision",
+            "summary",
+            "sources",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class EventRelationSerializer(serializers.ModelSerializer):
+    """A link from an event to one it follows or responds to."""
+
+    event = event_field(source="to_event", help_text="Slug of the related event.")
+
+    class Meta:
+        model = EventRelation
+        fields = ["relation", "event"]
+
+
+class EventSerializer(ValidatedModelSerializer):
+    """Something that happened at a place and time: a strike, a call, a summit."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:event-detail", lookup_field="slug")
+    conflict = BriefRelatedField(
+        brief=ConflictBriefSerializer,
+        queryset=Conflict.objects.all(),
+        required=False,
+        allow_null=True,
+    )
+    initiator = actor_field(required=False, allow_null=True)
+    target = actor_field(required=False, allow_null=True)
+    participants = actor_field(many=True, required=False, help_text="Slugs of the participants.")
+    related_events = EventRelationSerializer(
+        source="relations",
+        many=True,
+        required=False,
+        help_text="Events this one follows or responds to.",
+    )
+    sources = sources_field()
+
+    class Meta:
+        model = Event
+        fields = [
+            "url",
+            "id",
+            "slug",
+            "title",
+            "kind",
+            "conflict",
+            "occurred_on",
+            "occurred_on_precision",
+            "location",
+            "country",
+            "initiator",
+            "target",
+            "participants",
+            "summary",
+            "impacts",
+            "fatalities",
+            "injuries",
+            "related_events",
+            "sources",
+            "created_at",
+            "updated_at",
+        ]
+
+    def validate_related_events(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        pairs = [(item["to_event"].pk, item["relation"]) for item in value]
+        if len(set(pairs)) != len(pairs):
+            raise serializers.ValidationError("Each related event and relation is listed once.")
+        if self.instance is not None and any(pk == self.instance.pk for pk, _ in pairs):
+            raise serializers.ValidationError("An event cannot be related to itself.")
+        return value
+
+    @transaction.atomic
+    def create(self, validated_data: dict[str, Any]) -> Event:
+        relations = validated_data.pop("relations", [])
+        event = super().create(validated_data)
+        self._save_relations(event, relations)
+        return event
+
+    @transaction.atomic
+    def update(self, instance: Event, validated_data: dict[str, Any]) -> Event:
+        relations = validated_data.pop("relations", None)
+        event = super().update(instance, validated_data)
+        if relations is not None:
+            event.relations.all().delete()
+            self._save_relations(event, relations)
+        return event
+
+    @staticmethod
+    def _save_relations(event: Event, relations: list[dict[str, Any]]) -> None:
+        EventRelation.objects.bulk_create(
+            EventRelation(from_event=event, to_event=item["to_event"], relation=item["relation"])
+            for item in relations
+        )
+
+
+class PositionSerializer(ValidatedModelSerializer):
+    """What one actor stated about an event or another actor, with its sources."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:position-detail")
+    actor = actor_field()
+    speaker = actor_field(required=False, allow_null=True)
+    event = event_field(required=False, allow_null=True)
+    target = actor_field(required=False, allow_null=True)
+    sources = sources_field()
+
+    class Meta:
+        model = Position
+        fields = [
+            "url",
+            "id",
+            "actor",
+            "speaker",
+            "event",
+            "target",
+            "stance",
+            "cameo_code",
+            "stated_on",
+            "stated_on_precision",
+            "summary",
+            "quote",
+            "language",
+            "sources",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class MeasureSerializer(ValidatedModelSerializer):
+    """A step an actor threatens, proposes or takes against or for another actor."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:measure-detail")
+    actor = actor_field()
+    target = actor_field()
+    event = event_field(required=False, allow_null=True)
+    position = BriefRelatedField(
+        brief=PositionBriefSerializer,
+        lookup_field="pk",
+        queryset=Position.objects.all(),
+        required=False,
+        allow_null=True,
+    )
+    sources = sources_field()
+    allowed_transitions = serializers.SerializerMethodField(
+        help_text="The statuses this measure can move to next, through its transitions endpoint."
+    )
+
+    class Meta:
+        model = Measure
+        fields = [
+            "url",
+            "id",
+            "actor",
+            "target",
+            "kind",
+            "status",
+            "allowed_transitions",
+            "condition",
+            "deadline",
+            "announced_on",
+            "effective_on",
+            "ended_on",
+            "amount",
+            "currency",
+            "event",
+            "position",
+            "description",
+            "sources",
+            "created_at",
+            "updated_at",
+        ]
+
+    @extend_schema_field(
+        serializers.ListField(child=serializers.ChoiceField(MeasureStatus.choices))
+    )
+    def get_allowed_transitions(self, measure: Measure) -> list[str]:
+        return list(allowed_moves(measure.status))
+
+    def validate_status(self, value: str) -> str:
+        if self.instance is not None and value != self.instance.status:
+            raise serializers.ValidationError(
+                "The status changes only through POST .../transitions/, which records "
+                "the change with its date and source."
+            )
+        return value
+
+
+class StatusChangeSerializer(serializers.ModelSerializer):
+    """One recorded move of a measure's status, with its date and source."""
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:status-change-detail")
+    measure = BriefRelatedField(brief=MeasureBriefSerializer, lookup_field="pk", read_only=True)
+    source = BriefRelatedField(  # type: ignore[assignment]
+        brief=SourceBriefSerializer, lookup_field="pk", read_only=True
+    )
+
+    class Meta:
+        model = MeasureStatusChange
+        fields = [
+            "url",
+            "id",
+            "measure",
+            "from_status",
+            "to_status",
+            "changed_on",
+            "source",
+            "note",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class TransitionSerializer(serializers.Serializer):
+    """A request to move a measure to another status."""
+
+    to = serializers.ChoiceField(choices=MeasureStatus.choices, help_text="The new status.")
+    on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="When the change happened; leave out when the source gives no date.",
+    )
+    source = source_field(help_text="Id of the source that reports the change.")  # type: ignore[assignment]
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Anything a curator should know about the change.",
+    )
+
+
+class EventResponsesSerializer(serializers.Serializer):
+    """Everything one actor said and threatened about an event."""
+
+    actor = ActorBriefSerializer(read_only=True)
+    positions = PositionSerializer(many=True, read_only=True)
+    measures = MeasureSerializer(many=True, read_only=True)
+
+
+class EventResponsesReportSerializer(serializers.Serializer):
+    event = EventBriefSerializer(read_only=True)
+    responses = EventResponsesSerializer(many=True, read_only=True)

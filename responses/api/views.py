@@ -1,0 +1,174 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from responses.api.serializers import (
+    ConflictSerializer,
+    EventResponsesReportSerializer,
+    EventSerializer,
+    MeasureSerializer,
+    PositionSerializer,
+    SourceSerializer,
+    StatusChangeSerializer,
+    TransitionSerializer,
+)
+from responses.filtersets import (
+    ConflictFilterSet,
+    EventFilterSet,
+    MeasureFilterSet,
+    PositionFilterSet,
+    SourceFilterSet,
+    StatusChangeFilterSet,
+)
+from responses.lifecycle import transition_measure
+from responses.models import (
+    Conflict,
+    Event,
+    EventRelation,
+    Measure,
+    MeasureStatusChange,
+    Position,
+    Source,
+)
+from responses.reports import responses_by_actor
+from tracker.api.errors import ProtectedRecord
+
+SLUG_PATTERN = "[-a-zA-Z0-9_]+"
+
+
+class SourceViewSet(viewsets.ModelViewSet):
+    """Where claims come from: articles, statements, resolutions."""
+
+    queryset = Source.objects.all()
+    serializer_class = SourceSerializer
+    filterset_class = SourceFilterSet
+
+    def perform_destroy(self, instance: Source) -> None:
+        citing = instance.citing_records()
+        if citing:
+            shown = "; ".join(f"{record._meta.verbose_name} {record}" for record in citing[:5])
+            raise ProtectedRecord(
+                f"This source is still cited by {shown}. Remove those citations first."
+            )
+        instance.delete()
+
+
+class ConflictViewSet(viewsets.ModelViewSet):
+    """Long-running disputes that events belong to."""
+
+    queryset = Conflict.objects.prefetch_related("parties", "sources")
+    serializer_class = ConflictSerializer
+    filterset_class = ConflictFilterSet
+    lookup_field = "slug"
+    lookup_value_regex = SLUG_PATTERN
+
+
+class EventViewSet(viewsets.ModelViewSet):
+    """Things that happened: strikes, calls, summits, ceasefires."""
+
+    queryset = Event.objects.select_related("conflict", "initiator", "target").prefetch_related(
+        "participants",
+        "sources",
+        Prefetch("relations", queryset=EventRelation.objects.select_related("to_event")),
+    )
+    serializer_class = EventSerializer
+    filterset_class = EventFilterSet
+    lookup_field = "slug"
+    lookup_value_regex = SLUG_PATTERN
+
+    def get_queryset(self) -> QuerySet[Event]:
+        if self.action == "responses":
+            # The report loads positions and measures itself; the event's own
+            # relations would be prefetched for nothing.
+            return Event.objects.all()
+        return super().get_queryset()
+
+    @extend_schema(
+        summary="Who said and threatened what about an event",
+        responses=EventResponsesReportSerializer,
+        filters=False,
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def responses(self, request: Request, slug: str | None = None) -> Response:
+        event = self.get_object()
+
+        report = {"event": event, "responses": responses_by_actor(event)}
+        return Response(EventResponsesReportSerializer(report, context={"request": request}).data)
+
+
+class PositionViewSet(viewsets.ModelViewSet):
+    """What an actor stated about an event or another actor."""
+
+    queryset = Position.objects.select_related(
+        "actor", "speaker", "event", "target"
+    ).prefetch_related("sources")
+    serializer_class = PositionSerializer
+    filterset_class = PositionFilterSet
+
+
+class CanChangeMeasure(permissions.DjangoModelPermissions):
+    """A transition changes a measure, whatever the HTTP verb says."""
+
+    perms_map = {
+        **permissions.DjangoModelPermissions.perms_map,
+        "POST": ["%(app_label)s.change_%(model_name)s"],
+    }
+
+
+class MeasureViewSet(viewsets.ModelViewSet):
+    """Sanctions, aid and other steps an actor threatens, proposes or takes."""
+
+    queryset = Measure.objects.select_related(
+        "actor", "target", "event", "position"
+    ).prefetch_related("sources")
+    serializer_class = MeasureSerializer
+    filterset_class = MeasureFilterSet
+
+    def get_serializer_class(self) -> Any:
+        if self.action == "transitions":
+            return TransitionSerializer
+        return super().get_serializer_class()
+
+    @extend_schema(
+        summary="Move a measure to another status",
+        request=TransitionSerializer,
+        responses={status.HTTP_201_CREATED: StatusChangeSerializer},
+        filters=False,
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        permission_classes=[CanChangeMeasure],
+        filterset_class=None,
+    )
+    def transitions(self, request: Request, pk: str | None = None) -> Response:
+        measure = self.get_object()
+        serializer = TransitionSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        change = transition_measure(
+            measure,
+            to=serializer.validated_data["to"],
+            on=serializer.validated_data.get("on"),
+            source=serializer.validated_data["source"],
+            note=serializer.validated_data["note"],
+            user=request.user,
+        )
+        data = StatusChangeSerializer(change, context={"request": request}).data
+        return Response(data, status=status.HTTP_201_CREATED, headers={"Location": data["url"]})
+
+
+class StatusChangeViewSet(viewsets.ReadOnlyModelViewSet):
+    """The recorded history of measure statuses; created by transitions only."""
+
+    queryset = MeasureStatusChange.objects.select_related("measure", "source")
+    # Nothing here writes, so a write is a 405 for everyone rather than a 403.
+    permission_classes = [permissions.AllowAny]
+    serializer_class = StatusChangeSerializer
+    filterset_class = StatusChangeFilterSet

@@ -1,0 +1,211 @@
+from __future__ import annotations
+
+from django_filters import rest_framework as filters
+
+from actors.choices import ActorKind
+from actors.filtersets import actor_filter
+from responses.choices import EventKind, MeasureKind, MeasureStatus, SourceKind, Stance
+from responses.models import (
+    Conflict,
+    Event,
+    Measure,
+    MeasureStatusChange,
+    Position,
+    Source,
+)
+from tracker.api.filtersets import BaseFilterSet, SlugFilter
+
+
+def date_range(field_name: str, noun: str) -> tuple[filters.DateFilter, filters.DateFilter]:
+    return (
+        filters.DateFilter(
+            field_name=field_name, lookup_expr="gte", help_text=f"{noun} on or after this date."
+        ),
+        filters.DateFilter(
+            field_name=field_name, lookup_expr="lte", help_text=f"{noun} on or before this date."
+        ),
+    )
+
+
+def updated_since_filter() -> filters.IsoDateTimeFilter:
+    return filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        help_text="Only records changed at or after this ISO 8601 timestamp.",
+    )
+
+
+def ordering_filter(*names: str) -> filters.OrderingFilter:
+    return filters.OrderingFilter(
+        fields=tuple((name, name) for name in names),
+        help_text=f"Sort by {', '.join(names)}; prefix with - to reverse.",
+    )
+
+
+class SourceFilterSet(BaseFilterSet):
+    search_fields = ("title", "publisher", "excerpt")
+
+    kind = filters.MultipleChoiceFilter(choices=SourceKind.choices, help_text="Kind of source.")
+    published_after, published_before = date_range("published_on", "Published")
+    updated_since = updated_since_filter()
+    ordering = ordering_filter("published_on", "title", "updated_at")
+
+    class Meta:
+        model = Source
+        fields = ["q", "kind", "published_after", "published_before", "updated_since", "ordering"]
+
+
+class ConflictFilterSet(BaseFilterSet):
+    search_fields = ("name", "slug", "summary")
+
+    party = actor_filter("parties", "Slug of an actor that is a party to the conflict.")
+    started_after, started_before = date_range("started_on", "Started")
+    updated_since = updated_since_filter()
+    ordering = ordering_filter("name", "started_on", "updated_at")
+
+    class Meta:
+        model = Conflict
+        fields = ["q", "party", "started_after", "started_before", "updated_since", "ordering"]
+
+
+class EventFilterSet(BaseFilterSet):
+    search_fields = ("title", "slug", "summary", "location")
+
+    kind = filters.MultipleChoiceFilter(choices=EventKind.choices, help_text="Kind of event.")
+    conflict = SlugFilter("conflict", Conflict.objects.all(), "Slug of the conflict.")
+    country = filters.CharFilter(
+        field_name="country", lookup_expr="iexact", help_text="ISO 3166-1 alpha-2 country code."
+    )
+    initiator = actor_filter("initiator", "Slug of the initiating actor.")
+    target = actor_filter("target", "Slug of the targeted actor.")
+    participant = actor_filter("participants", "Slug of a participating actor.")
+    occurred_after, occurred_before = date_range("occurred_on", "Occurred")
+    updated_since = updated_since_filter()
+    ordering = ordering_filter("occurred_on", "title", "updated_at")
+
+    class Meta:
+        model = Event
+        fields = [
+            "q",
+            "kind",
+            "conflict",
+            "country",
+            "initiator",
+            "target",
+            "participant",
+            "occurred_after",
+            "occurred_before",
+            "updated_since",
+            "ordering",
+        ]
+
+
+class PositionFilterSet(BaseFilterSet):
+    search_fields = ("summary", "quote", "actor__name", "actor__short_name", "event__title")
+
+    actor = actor_filter("actor", "Slug of the actor that took the position.")
+    actor_kind = filters.MultipleChoiceFilter(
+        field_name="actor__kind", choices=ActorKind.choices, help_text="Kind of the actor."
+    )
+    country = filters.CharFilter(
+        field_name="actor__country",
+        lookup_expr="iexact",
+        help_text="ISO 3166-1 alpha-2 country code of the actor.",
+    )
+    actor_member_of = actor_filter(
+        "actor__memberships__organization",
+        "Slug of an organization the actor belongs to (positions by NATO members, say).",
+    )
+    target = actor_filter("target", "Slug of the targeted actor.")
+    event = SlugFilter("event", Event.objects.all(), "Slug of the event.")
+    conflict = SlugFilter(
+        "event__conflict", Conflict.objects.all(), "Slug of the conflict the event belongs to."
+    )
+    stance = filters.MultipleChoiceFilter(choices=Stance.choices, help_text="Stance taken.")
+    cameo_code = filters.CharFilter(help_text="Exact CAMEO code, such as 0256.")
+    stated_after, stated_before = date_range("stated_on", "Stated")
+    updated_since = updated_since_filter()
+    ordering = ordering_filter("stated_on", "stance", "updated_at")
+
+    class Meta:
+        model = Position
+        fields = [
+            "q",
+            "actor",
+            "actor_kind",
+            "actor_member_of",
+            "country",
+            "target",
+            "event",
+            "conflict",
+            "stance",
+            "cameo_code",
+            "stated_after",
+            "stated_before",
+            "updated_since",
+            "ordering",
+        ]
+
+
+class MeasureFilterSet(BaseFilterSet):
+    search_fields = ("description", "condition", "actor__name", "actor__short_name", "target__name")
+
+    actor = actor_filter("actor", "Slug of the actor that threatens or takes the measure.")
+    actor_kind = filters.MultipleChoiceFilter(
+        field_name="actor__kind", choices=ActorKind.choices, help_text="Kind of the actor."
+    )
+    country = filters.CharFilter(
+        field_name="actor__country",
+        lookup_expr="iexact",
+        help_text="ISO 3166-1 alpha-2 country code of the actor.",
+    )
+    actor_member_of = actor_filter(
+        "actor__memberships__organization",
+        "Slug of an organization the actor belongs to (measures by EU members, say).",
+    )
+    target = actor_filter("target", "Slug of the targeted actor.")
+    event = SlugFilter("event", Event.objects.all(), "Slug of the event that prompted it.")
+    conflict = SlugFilter(
+        "event__conflict", Conflict.objects.all(), "Slug of the conflict the event belongs to."
+    )
+    kind = filters.MultipleChoiceFilter(choices=MeasureKind.choices, help_text="Kind of measure.")
+    status = filters.MultipleChoiceFilter(
+        choices=MeasureStatus.choices, help_text="Current status."
+    )
+    announced_after, announced_before = date_range("announced_on", "Announced")
+    updated_since = updated_since_filter()
+    ordering = ordering_filter("announced_on", "status", "updated_at")
+
+    class Meta:
+        model = Measure
+        fields = [
+            "q",
+            "actor",
+            "actor_kind",
+            "actor_member_of",
+            "country",
+            "target",
+            "event",
+            "conflict",
+            "kind",
+            "status",
+            "announced_after",
+            "announced_before",
+            "updated_since",
+            "ordering",
+        ]
+
+
+class StatusChangeFilterSet(BaseFilterSet):
+    search_fields = ("note",)
+
+    measure = filters.NumberFilter(field_name="measure", help_text="Id of the measure.")
+    to_status = filters.MultipleChoiceFilter(
+        choices=MeasureStatus.choices, help_text="Status moved to."
+    )
+    changed_after, changed_before = date_range("changed_on", "Changed")
+    ordering = ordering_filter("changed_on", "created_at")
+
+    class Meta:
+        model = MeasureStatusChange
+        fields = ["q", "measure", "to_status", "changed_after", "changed_before", "ordering"]

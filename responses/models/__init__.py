@@ -1,0 +1,17 @@
+from responses.models.conflicts import Conflict, ConflictParty
+from responses.models.events import Event, EventParticipant, EventRelation
+from responses.models.measures import Measure, MeasureStatusChange
+from responses.models.positions import Position
+from responses.models.sources import Source
+
+__all__ = [
+    "Conflict",
+    "ConflictParty",
+    "Event",
+    "EventParticipant",
+    "EventRelation",
+    "Measure",
+    "MeasureStatusChange",
+    "Position",
+    "Source",
+]

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.contrib.auth.models import Permission, User
+from rest_framework.test import APIClient
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    """An anonymous API client."""
+    return APIClient()
+
+
+@pytest.fixture
+def make_user(db: None) -> Callable[..., User]:
+    """Builds users holding the named permissions ("responses.add_position", ...)."""
+
+    def build(username: str, *permissions: str) -> User:
+        user = User.objects.create_user(username=username, password="a-long-test-password")
+        for dotted in permissions:
+            app_label, codename = dotted.split(".")
+            user.user_permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+        return user
+
+    return build
+
+
+@pytest.fixture
+def curator(make_user: Callable[..., User]) -> User:
+    """Alice, a curator who may add, change and delete every record."""
+    codenames = [
+        f"{app}.{verb}_{model}"
+        for app, models in {
+            "actors": ["actor", "membership"],
+            "responses": ["conflict", "event", "position", "measure", "source"],
+        }.items()
+        for model in models
+        for verb in ("add", "change", "delete", "view")
+    ]
+    return make_user("alice", *codenames)
+
+
+@pytest.fixture
+def reader(make_user: Callable[..., User]) -> User:
+    """Bob, signed in but without any permission to write."""
+    return make_user("bob")
+
+
+@pytest.fixture
+def curator_client(curator: User) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(curator)
+    return client
+
+
+@pytest.fixture
+def reader_client(reader: User) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(reader)
+    return client

@@ -1,0 +1,118 @@
+"""The OpenAPI schema, the documentation pages and the health check."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+import yaml
+from django.core.management import call_command
+from django.db import DatabaseError
+from django.test import Client
+
+COMMITTED_SCHEMA = Path(__file__).resolve().parent.parent / "openapi.yaml"
+
+
+def generated_schema() -> str:
+    out = io.StringIO()
+    call_command("spectacular", "--validate", "--fail-on-warn", stdout=out)
+    return out.getvalue()
+
+
+def test_the_committed_schema_is_what_the_code_generates() -> None:
+    assert COMMITTED_SCHEMA.read_text() == generated_schema(), (
+        "openapi.yaml is out of date: run `make schema` and commit it."
+    )
+
+
+def test_every_list_documents_its_filters_and_paging() -> None:
+    schema = yaml.safe_load(COMMITTED_SCHEMA.read_text())
+    positions = schema["paths"]["/api/v1/positions/"]["get"]
+    parameters = {parameter["name"]: parameter for parameter in positions["parameters"]}
+    assert {"actor", "stance", "stated_after", "q", "ordering", "limit", "offset"} <= set(
+        parameters
+    )
+    assert parameters["stated_after"]["schema"]["format"] == "date"
+    assert parameters["actor"]["schema"]["type"] == "array"
+    assert "400" in positions["responses"]
+
+
+def test_protected_deletes_document_a_409() -> None:
+    schema = yaml.safe_load(COMMITTED_SCHEMA.read_text())
+    assert "409" in schema["paths"]["/api/v1/actors/{slug}/"]["delete"]["responses"]
+
+
+def test_writes_read_slugs_and_reads_show_briefs() -> None:
+    components = yaml.safe_load(COMMITTED_SCHEMA.read_text())["components"]["schemas"]
+    assert components["PositionRequest"]["properties"]["actor"]["type"] == "string"
+    assert components["Position"]["properties"]["actor"]["allOf"] == [
+        {"$ref": "#/components/schemas/ActorBrief"}
+    ]
+    speaker = components["Position"]["properties"]["speaker"]
+    assert speaker["allOf"] == [{"$ref": "#/components/schemas/ActorBrief"}]
+    assert speaker["nullable"] is True
+
+
+@pytest.mark.parametrize(
+    ("path", "content_type"),
+    [
+        ("/api/schema/", "application/vnd.oai.openapi"),
+        ("/api/schema/?format=json", "application/vnd.oai.openapi+json"),
+        ("/api/docs/", "text/html"),
+        ("/api/redoc/", "text/html"),
+    ],
+)
+def test_the_docs_are_served_without_internet(client: Client, path: str, content_type: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith(content_type)
+    if content_type == "text/html":
+        # The pages load their scripts from our own static files, not a CDN.
+        assert b"cdn." not in response.content
+        assert b"/static/drf_spectacular_sidecar/" in response.content
+
+
+@pytest.mark.django_db
+def test_the_api_root_lists_every_resource(client: Client) -> None:
+    response = client.get("/api/v1/", HTTP_ACCEPT="application/json")
+    assert set(response.json()) == {
+        "actors",
+        "memberships",
+        "conflicts",
+        "events",
+        "positions",
+        "measures",
+        "status-changes",
+        "sources",
+    }
+    assert client.get("/").status_code in (301, 302)
+
+
+@pytest.mark.django_db
+def test_the_browsable_api_shows_the_filter_form(client: Client) -> None:
+    response = client.get("/api/v1/positions/", HTTP_ACCEPT="text/html")
+    assert response.status_code == 200
+    assert b"Filters" in response.content
+    assert b'name="stance"' in response.content
+
+
+@pytest.mark.django_db
+def test_health_reports_the_database_up(client: Client) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "up"}
+
+
+@pytest.mark.django_db
+def test_health_reports_the_database_down(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.db.backends.utils import CursorWrapper
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise DatabaseError("connection refused")
+
+    monkeypatch.setattr(CursorWrapper, "execute", broken)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "down"
+    assert response["Retry-After"]

@@ -1,0 +1,92 @@
+"""One error shape for the whole API.
+
+drf-standardized-errors gives every error the same body,
+``{"type": ..., "errors": [{"code", "detail", "attr"}]}``, where ``attr`` names
+the field or query parameter at fault. This module teaches it the errors that
+come from the database and from Django rather than from DRF.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from django.db.models import ProtectedError, RestrictedError
+from django.db.models import TextChoices as _TextChoices
+from drf_standardized_errors.handler import ExceptionHandler as BaseExceptionHandler
+from drf_standardized_errors.openapi_serializers import ClientErrorEnum
+from rest_framework import exceptions, serializers, status
+
+from tracker.api.serializers import model_errors_as_api_errors
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The request conflicts with the current state of the data."
+    default_code = "conflict"
+
+
+class ProtectedRecord(Conflict):
+    default_detail = "This record is still referenced and cannot be deleted."
+    default_code = "protected"
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request body is larger than this server accepts."
+    default_code = "payload_too_large"
+
+
+def describe_protection(exc: ProtectedError | RestrictedError) -> str:
+    objects = list(
+        exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects
+    )
+    shown = "; ".join(f"{obj._meta.verbose_name} {obj}" for obj in objects[:5])
+    more = f" and {len(objects) - 5} more" if len(objects) > 5 else ""
+    return f"This record is still referenced by {shown}{more}. Remove or repoint those first."
+
+
+class ExceptionHandler(BaseExceptionHandler):
+    def convert_known_exceptions(self, exc: Exception) -> Exception:
+        if isinstance(exc, ProtectedError | RestrictedError):
+            return ProtectedRecord(describe_protection(exc))
+        if isinstance(exc, DjangoValidationError):
+            return exceptions.ValidationError(model_errors_as_api_errors(exc))
+        if isinstance(exc, IntegrityError):
+            # Validation runs first, so this is a race with another writer.
+            return Conflict("The record changed or was created concurrently. Try again.")
+        if isinstance(exc, RequestDataTooBig):
+            return PayloadTooLarge()
+        return super().convert_known_exceptions(exc)
+
+
+class ErrorCode409Enum(_TextChoices):
+    CONFLICT = "conflict"
+    PROTECTED = "protected"
+
+
+class ErrorCode413Enum(_TextChoices):
+    PAYLOAD_TOO_LARGE = "payload_too_large"
+
+
+class Error409Serializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=ErrorCode409Enum.choices)
+    detail = serializers.CharField()
+    attr = serializers.CharField(allow_null=True)
+
+
+class ErrorResponse409Serializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
+    # Shadows Serializer.errors; this serializer only describes the schema.
+    errors = Error409Serializer(many=True)  # type: ignore[assignment]
+
+
+class Error413Serializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=ErrorCode413Enum.choices)
+    detail = serializers.CharField()
+    attr = serializers.CharField(allow_null=True)
+
+
+class ErrorResponse413Serializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
+    errors = Error413Serializer(many=True)  # type: ignore[assignment]
