@@ -7,7 +7,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-postgres lint format typecheck schema check-deploy ci clean
+.PHONY: install run test test-postgres lint format schema check-deploy migrations-check ci clean
 
 # The virtual environment is rebuilt only when the dependencies change.
 $(VENV)/.installed: pyproject.toml
@@ -48,6 +48,16 @@ schema: install
 check-deploy: install
 	DEBUG=false SECRET_KEY=ci-only-$$(date +%s)-a-long-random-enough-secret-key-value-0123456789 \
 		ALLOWED_HOSTS=tracker.example.org $(PY) manage.py check --deploy --fail-level WARNING
+
+# Migrations match the models, and every one of them can be unapplied.
+migrations-check: install
+	$(PY) manage.py makemigrations --check --dry-run
+	scratch=$$(mktemp -d) && export DATABASE_URL=sqlite:///$$scratch/migrations.sqlite3 \
+		&& $(PY) manage.py migrate --noinput -v0 \
+		&& $(PY) manage.py migrate responses zero --noinput -v0 \
+		&& $(PY) manage.py migrate actors zero --noinput -v0 \
+		&& $(PY) manage.py migrate --noinput -v0 \
+		&& rm -rf $$scratch && echo "Migrations apply, unapply and reapply cleanly."
 
 ci:
 	bash .ci/run

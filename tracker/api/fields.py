@@ -22,6 +22,7 @@ class BriefRelatedField(serializers.RelatedField):
     default_error_messages = {
         "does_not_exist": "There is no {model} with {lookup} {value}.",
         "incorrect_type": "Expected the {lookup} of a {model}, got {data_type}.",
+        "null_characters": "Null characters are not allowed.",
     }
 
     def __init__(
@@ -42,6 +43,9 @@ class BriefRelatedField(serializers.RelatedField):
                 lookup="id" if self.lookup_field == "pk" else self.lookup_field,
                 data_type=type(data).__name__,
             )
+        if isinstance(data, str) and "\x00" in data:
+            # PostgreSQL cannot even compare text containing NUL.
+            self.fail("null_characters")
         queryset = self.get_queryset()
         assert queryset is not None, "a writable BriefRelatedField needs a queryset"
         try:
