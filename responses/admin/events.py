@@ -1,0 +1,161 @@
+"""Admin for conflicts, events and positions, with the records edited inline on an event."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from responses.forms import EventAdminForm, MeasureInlineForm
+from responses.models import (
+    Conflict,
+    ConflictParty,
+    Event,
+    EventParticipant,
+    EventRelation,
+    Measure,
+    Position,
+)
+
+TIMESTAMPS = ("created_at", "updated_at")
+
+
+class ConflictPartyInline(admin.TabularInline):
+    model = ConflictParty
+    autocomplete_fields = ("actor",)
+    extra = 0
+    verbose_name = "party"
+    verbose_name_plural = "parties"
+
+
+class EventParticipantInline(admin.TabularInline):
+    model = EventParticipant
+    autocomplete_fields = ("actor",)
+    extra = 0
+    verbose_name = "participant"
+    verbose_name_plural = "participants"
+
+
+class EventRelationInline(admin.TabularInline):
+    model = EventRelation
+    fk_name = "from_event"
+    fields = ("relation", "to_event")
+    autocomplete_fields = ("to_event",)
+    extra = 0
+    verbose_name = "related event"
+    verbose_name_plural = "related events (this event follows or responds to)"
+
+
+class PositionInline(admin.TabularInline):
+    model = Position
+    fields = ("actor", "speaker", "target", "stance", "cameo_code", "summary", "sources")
+    autocomplete_fields = ("actor", "speaker", "target", "sources")
+    show_change_link = True
+    extra = 0
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Position]:
+        return super().get_queryset(request).select_related("actor", "event", "target")
+
+
+class MeasureInline(admin.TabularInline):
+    model = Measure
+    form = MeasureInlineForm
+    fields = ("actor", "kind", "target", "status", "announced_on", "sources")
+    autocomplete_fields = ("actor", "target", "sources")
+    show_change_link = True
+    extra = 0
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Measure]:
+        return super().get_queryset(request).select_related("actor", "target")
+
+
+@admin.register(Conflict)
+class ConflictAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "started_on", "started_on_precision", "updated_at")
+    list_filter = ("started_on_precision",)
+    search_fields = ("name", "slug", "summary")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("sources",)
+    readonly_fields = TIMESTAMPS
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "started_on", "started_on_precision", "summary")}),
+        ("Sources", {"fields": ("sources",)}),
+        ("Record", {"fields": TIMESTAMPS, "classes": ("collapse",)}),
+    )
+    inlines = (ConflictPartyInline,)
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    form = EventAdminForm
+    list_display = (
+        "title",
+        "kind",
+        "occurred_on",
+        "occurred_on_precision",
+        "location",
+        "country",
+        "initiator",
+        "target",
+        "conflict",
+    )
+    list_filter = (
+        "kind",
+        "country",
+        ("conflict", admin.RelatedOnlyFieldListFilter),
+        ("initiator", admin.RelatedOnlyFieldListFilter),
+        ("target", admin.RelatedOnlyFieldListFilter),
+    )
+    list_select_related = ("conflict", "initiator", "target")
+    search_fields = ("title", "slug", "summary", "location")
+    date_hierarchy = "occurred_on"
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ("conflict", "initiator", "target", "sources")
+    readonly_fields = TIMESTAMPS
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "kind", "conflict")}),
+        (
+            "When and where",
+            {"fields": ("occurred_on", "occurred_on_precision", "location", "country")},
+        ),
+        ("Who", {"fields": ("initiator", "target")}),
+        ("What happened", {"fields": ("summary", "impacts", "fatalities", "injuries")}),
+        ("Sources", {"fields": ("sources",)}),
+        ("Record", {"fields": TIMESTAMPS, "classes": ("collapse",)}),
+    )
+    inlines = (
+        EventParticipantInline,
+        EventRelationInline,
+        PositionInline,
+        MeasureInline,
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Event]:
+        return super().get_queryset(request).select_related("conflict", "initiator", "target")
+
+
+@admin.register(Position)
+class PositionAdmin(admin.ModelAdmin):
+    list_display = ("actor", "stance", "event", "target", "stated_on", "speaker", "cameo_code")
+    list_filter = (
+        "stance",
+        ("actor", admin.RelatedOnlyFieldListFilter),
+        ("target", admin.RelatedOnlyFieldListFilter),
+    )
+    list_select_related = ("actor", "event", "target", "speaker")
+    search_fields = ("actor__name", "actor__short_name", "event__title", "summary", "quote")
+    date_hierarchy = "stated_on"
+    autocomplete_fields = ("actor", "speaker", "event", "target", "sources")
+    readonly_fields = TIMESTAMPS
+    fieldsets = (
+        (None, {"fields": ("actor", "speaker", "event", "target")}),
+        ("Statement", {"fields": ("stance", "cameo_code", "summary", "quote", "language")}),
+        ("When", {"fields": ("stated_on", "stated_on_precision")}),
+        ("Sources", {"fields": ("sources",)}),
+        ("Record", {"fields": TIMESTAMPS, "classes": ("collapse",)}),
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Position]:
+        # The position's name shows its actor and event or target, in
+        # autocomplete results and links as well as in the changelist.
+        return super().get_queryset(request).select_related("actor", "event", "target", "speaker")
