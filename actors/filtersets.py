@@ -4,7 +4,7 @@ from django_filters import rest_framework as filters
 
 from actors.choices import ActorKind
 from actors.models import Actor, Membership
-from tracker.api.filtersets import BaseFilterSet, SlugFilter
+from tracker.api.filtersets import BaseFilterSet, OrderingFilter, SlugFilter, updated_since_filter
 
 
 def actor_filter(relation: str, help_text: str) -> SlugFilter:
@@ -12,8 +12,6 @@ def actor_filter(relation: str, help_text: str) -> SlugFilter:
 
 
 class ActorFilterSet(BaseFilterSet):
-    search_fields = ("name", "short_name", "slug", "aliases", "description")
-
     kind = filters.MultipleChoiceFilter(choices=ActorKind.choices, help_text="Kind of actor.")
     country = filters.CharFilter(
         field_name="country",
@@ -24,15 +22,8 @@ class ActorFilterSet(BaseFilterSet):
     member_of = actor_filter(
         "memberships__organization", "Slug of an organization the actor belongs to."
     )
-    updated_since = filters.IsoDateTimeFilter(
-        field_name="updated_at",
-        lookup_expr="gte",
-        help_text="Only records changed at or after this ISO 8601 timestamp.",
-    )
-    ordering = filters.OrderingFilter(
-        fields=(("name", "name"), ("slug", "slug"), ("kind", "kind"), ("updated_at", "updated_at")),
-        help_text="Sort by name, slug, kind or updated_at; prefix with - to reverse.",
-    )
+    updated_since = updated_since_filter()
+    ordering = OrderingFilter("name", "slug", "kind", "updated_at", ranked=True)
 
     class Meta:
         model = Actor
@@ -44,11 +35,9 @@ class MembershipFilterSet(BaseFilterSet):
 
     member = actor_filter("member", "Slug of the member actor.")
     organization = actor_filter("organization", "Slug of the organization.")
-    ordering = filters.OrderingFilter(
-        fields=(("started_on", "started_on"), ("updated_at", "updated_at")),
-        help_text="Sort by started_on or updated_at; prefix with - to reverse.",
-    )
+    updated_since = updated_since_filter()
+    ordering = OrderingFilter("started_on", "updated_at")
 
     class Meta:
         model = Membership
-        fields = ["q", "member", "organization", "ordering"]
+        fields = ["q", "member", "organization", "updated_since", "ordering"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -12,6 +13,7 @@ from django.urls import reverse
 
 from actors.choices import ORGANIZATION_KINDS, ActorKind
 from tracker.models import TimestampedModel
+from tracker.search import SearchDocument
 from tracker.validators import country_code_validator, wikidata_id_validator
 
 
@@ -83,6 +85,15 @@ class Actor(TimestampedModel):
     description = models.TextField(
         blank=True,
         help_text="What the sources say about this actor.",
+    )
+    search_vector = SearchVectorField(
+        null=True,
+        editable=False,
+        help_text="Weighted full-text vector (PostgreSQL), refreshed after every save.",
+    )
+
+    search_document = SearchDocument(
+        A=("name", "short_name", "slug", "aliases"), C=("description",)
     )
 
     class Meta:

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class ResponsesConfig(AppConfig):
     name = "responses"
     verbose_name = "Responses"
+
+    def ready(self) -> None:
+        from responses import signals
+
+        signals.connect()

@@ -13,7 +13,7 @@ from responses.models import (
     Position,
     Source,
 )
-from tracker.api.filtersets import BaseFilterSet, SlugFilter
+from tracker.api.filtersets import BaseFilterSet, OrderingFilter, SlugFilter, updated_since_filter
 
 
 def date_range(field_name: str, noun: str) -> tuple[filters.DateFilter, filters.DateFilter]:
@@ -27,28 +27,11 @@ def date_range(field_name: str, noun: str) -> tuple[filters.DateFilter, filters.
     )
 
 
-def updated_since_filter() -> filters.IsoDateTimeFilter:
-    return filters.IsoDateTimeFilter(
-        field_name="updated_at",
-        lookup_expr="gte",
-        help_text="Only records changed at or after this ISO 8601 timestamp.",
-    )
-
-
-def ordering_filter(*names: str) -> filters.OrderingFilter:
-    return filters.OrderingFilter(
-        fields=tuple((name, name) for name in names),
-        help_text=f"Sort by {', '.join(names)}; prefix with - to reverse.",
-    )
-
-
 class SourceFilterSet(BaseFilterSet):
-    search_fields = ("title", "publisher", "excerpt")
-
     kind = filters.MultipleChoiceFilter(choices=SourceKind.choices, help_text="Kind of source.")
     published_after, published_before = date_range("published_on", "Published")
     updated_since = updated_since_filter()
-    ordering = ordering_filter("published_on", "title", "updated_at")
+    ordering = OrderingFilter("published_on", "title", "updated_at", ranked=True)
 
     class Meta:
         model = Source
@@ -56,12 +39,10 @@ class SourceFilterSet(BaseFilterSet):
 
 
 class ConflictFilterSet(BaseFilterSet):
-    search_fields = ("name", "slug", "summary")
-
     party = actor_filter("parties", "Slug of an actor that is a party to the conflict.")
     started_after, started_before = date_range("started_on", "Started")
     updated_since = updated_since_filter()
-    ordering = ordering_filter("name", "started_on", "updated_at")
+    ordering = OrderingFilter("name", "started_on", "updated_at", ranked=True)
 
     class Meta:
         model = Conflict
@@ -69,8 +50,6 @@ class ConflictFilterSet(BaseFilterSet):
 
 
 class EventFilterSet(BaseFilterSet):
-    search_fields = ("title", "slug", "summary", "location")
-
     kind = filters.MultipleChoiceFilter(choices=EventKind.choices, help_text="Kind of event.")
     conflict = SlugFilter("conflict", Conflict.objects.all(), "Slug of the conflict.")
     country = filters.CharFilter(
@@ -81,7 +60,7 @@ class EventFilterSet(BaseFilterSet):
     participant = actor_filter("participants", "Slug of a participating actor.")
     occurred_after, occurred_before = date_range("occurred_on", "Occurred")
     updated_since = updated_since_filter()
-    ordering = ordering_filter("occurred_on", "title", "updated_at")
+    ordering = OrderingFilter("occurred_on", "title", "updated_at", ranked=True)
 
     class Meta:
         model = Event
@@ -101,8 +80,6 @@ class EventFilterSet(BaseFilterSet):
 
 
 class PositionFilterSet(BaseFilterSet):
-    search_fields = ("summary", "quote", "actor__name", "actor__short_name", "event__title")
-
     actor = actor_filter("actor", "Slug of the actor that took the position.")
     actor_kind = filters.MultipleChoiceFilter(
         field_name="actor__kind", choices=ActorKind.choices, help_text="Kind of the actor."
@@ -125,7 +102,7 @@ class PositionFilterSet(BaseFilterSet):
     cameo_code = filters.CharFilter(help_text="Exact CAMEO code, such as 0256.")
     stated_after, stated_before = date_range("stated_on", "Stated")
     updated_since = updated_since_filter()
-    ordering = ordering_filter("stated_on", "stance", "updated_at")
+    ordering = OrderingFilter("stated_on", "stance", "updated_at", ranked=True)
 
     class Meta:
         model = Position
@@ -148,8 +125,6 @@ class PositionFilterSet(BaseFilterSet):
 
 
 class MeasureFilterSet(BaseFilterSet):
-    search_fields = ("description", "condition", "actor__name", "actor__short_name", "target__name")
-
     actor = actor_filter("actor", "Slug of the actor that threatens or takes the measure.")
     actor_kind = filters.MultipleChoiceFilter(
         field_name="actor__kind", choices=ActorKind.choices, help_text="Kind of the actor."
@@ -174,7 +149,7 @@ class MeasureFilterSet(BaseFilterSet):
     )
     announced_after, announced_before = date_range("announced_on", "Announced")
     updated_since = updated_since_filter()
-    ordering = ordering_filter("announced_on", "status", "updated_at")
+    ordering = OrderingFilter("announced_on", "status", "updated_at", ranked=True)
 
     class Meta:
         model = Measure
@@ -204,8 +179,17 @@ class StatusChangeFilterSet(BaseFilterSet):
         choices=MeasureStatus.choices, help_text="Status moved to."
     )
     changed_after, changed_before = date_range("changed_on", "Changed")
-    ordering = ordering_filter("changed_on", "created_at")
+    ordering = OrderingFilter("changed_on", "created_at", "updated_at")
+    updated_since = updated_since_filter()
 
     class Meta:
         model = MeasureStatusChange
-        fields = ["q", "measure", "to_status", "changed_after", "changed_before", "ordering"]
+        fields = [
+            "q",
+            "measure",
+            "to_status",
+            "changed_after",
+            "changed_before",
+            "updated_since",
+            "ordering",
+        ]

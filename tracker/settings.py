@@ -78,6 +78,9 @@ DATABASES = {
 # database does not leave the app holding dead connections.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DEBUG else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Lets two test runs share one PostgreSQL server without dropping each other's database.
+if _test_suffix := env.str("TEST_DB_SUFFIX", default=""):
+    DATABASES["default"]["TEST"] = {"NAME": f"test_tracker_{_test_suffix}"}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

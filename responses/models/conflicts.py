@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 
 from tracker.choices import DatePrecision
 from tracker.models import TimestampedModel, precision_matches_date, validate_partial_date
+from tracker.search import SearchDocument
 
 
 class Conflict(TimestampedModel):
@@ -45,6 +47,13 @@ class Conflict(TimestampedModel):
         blank=True,
         help_text="Sources for what is recorded about the conflict.",
     )
+    search_vector = SearchVectorField(
+        null=True,
+        editable=False,
+        help_text="Weighted full-text vector (PostgreSQL), refreshed after every save.",
+    )
+
+    search_document = SearchDocument(A=("name", "slug"), B=("summary",))
 
     class Meta:
         ordering = ["name"]

@@ -2,15 +2,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
 from responses.choices import EventKind, EventRelationKind, Impact
 from tracker.choices import DatePrecision
 from tracker.models import TimestampedModel, precision_matches_date, validate_partial_date
+from tracker.search import SearchDocument
 from tracker.validators import country_code_validator
+
+# A bound well above any real figure, and the same on every database (so the
+# schema does not depend on where it was generated).
+MAX_CASUALTIES = 1_000_000_000
 
 
 def validate_impacts(value: Any) -> None:
@@ -111,13 +117,13 @@ class Event(TimestampedModel):
     fatalities = models.IntegerField(
         null=True,
         blank=True,
-        validators=[MinValueValidator(0)],
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_CASUALTIES)],
         help_text="People killed, when a source gives a number; empty (never 0) when unknown.",
     )
     injuries = models.IntegerField(
         null=True,
         blank=True,
-        validators=[MinValueValidator(0)],
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_CASUALTIES)],
         help_text="People injured, when a source gives a number; empty (never 0) when unknown.",
     )
     related_events = models.ManyToManyField(
@@ -133,6 +139,13 @@ class Event(TimestampedModel):
         related_name="events",
         help_text="Sources for the event (at least one).",
     )
+    search_vector = SearchVectorField(
+        null=True,
+        editable=False,
+        help_text="Weighted full-text vector (PostgreSQL), refreshed after every save.",
+    )
+
+    search_document = SearchDocument(A=("title", "slug"), B=("location", "summary"))
 
     class Meta:
         ordering = ["-occurred_on", "title"]

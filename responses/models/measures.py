@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -8,6 +9,7 @@ from django.urls import reverse
 
 from responses.choices import MeasureKind, MeasureStatus
 from tracker.models import TimestampedModel
+from tracker.search import SearchDocument
 from tracker.validators import currency_code_validator
 
 
@@ -100,6 +102,17 @@ class Measure(TimestampedModel):
         "responses.Source",
         related_name="measures",
         help_text="Sources for the measure (at least one).",
+    )
+    search_vector = SearchVectorField(
+        null=True,
+        editable=False,
+        help_text="Weighted full-text vector (PostgreSQL), refreshed after every save.",
+    )
+
+    search_document = SearchDocument(
+        A=("actor__name", "actor__short_name", "target__name"),
+        B=("description",),
+        C=("condition",),
     )
 
     class Meta:

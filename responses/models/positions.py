@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -9,6 +10,7 @@ from actors.choices import ActorKind
 from responses.choices import CAMEO_ROOTS_BY_STANCE, Stance
 from tracker.choices import DatePrecision
 from tracker.models import TimestampedModel, precision_matches_date, validate_partial_date
+from tracker.search import SearchDocument
 from tracker.validators import language_code_validator
 
 cameo_code_validator = RegexValidator(
@@ -90,6 +92,17 @@ class Position(TimestampedModel):
         "responses.Source",
         related_name="positions",
         help_text="Sources for the position (at least one).",
+    )
+    search_vector = SearchVectorField(
+        null=True,
+        editable=False,
+        help_text="Weighted full-text vector (PostgreSQL), refreshed after every save.",
+    )
+
+    search_document = SearchDocument(
+        A=("actor__name", "actor__short_name", "target__name", "event__title"),
+        B=("summary",),
+        C=("quote",),
     )
 
     class Meta:

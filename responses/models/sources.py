@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 
 from responses.choices import SourceKind
 from tracker.models import TimestampedModel
+from tracker.search import SearchDocument
 from tracker.validators import language_code_validator
 
 
@@ -43,6 +45,13 @@ class Source(TimestampedModel):
         blank=True,
         help_text="The passage of the document that the records rely on.",
     )
+    search_vector = SearchVectorField(
+        null=True,
+        editable=False,
+        help_text="Weighted full-text vector (PostgreSQL), refreshed after every save.",
+    )
+
+    search_document = SearchDocument(A=("title",), B=("publisher",), C=("excerpt",))
 
     class Meta:
         ordering = ["-published_on", "title", "id"]

@@ -9,6 +9,8 @@ from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from tracker.search import search as full_text_search
+
 
 @extend_schema_field(OpenApiTypes.STR)
 class SlugFilter(filters.ModelMultipleChoiceFilter):
@@ -28,18 +30,61 @@ class SlugFilter(filters.ModelMultipleChoiceFilter):
         )
 
 
+class OrderingFilter(filters.OrderingFilter):
+    """``ordering`` over named fields, plus ``relevance`` when ``q`` ranks results.
+
+    The primary key is always the last sort key, so pages never overlap.
+    """
+
+    def __init__(self, *names: str, ranked: bool = False) -> None:
+        choices = [*names, "relevance"] if ranked else list(names)
+        super().__init__(
+            fields=tuple((name, name) for name in choices),
+            help_text=(
+                f"Sort by {', '.join(choices)}; prefix with - to reverse."
+                + (" -relevance ranks the best matches of q first." if ranked else "")
+            ),
+        )
+
+    def filter(self, qs: QuerySet, value: list[str] | None) -> QuerySet:
+        if not value:
+            return qs
+        ordering = [self.get_ordering_value(param) for param in value]
+        # Relevance exists only when q was given (and ranked, on PostgreSQL).
+        if "relevance" not in qs.query.annotations:
+            ordering = [term for term in ordering if term.lstrip("-") != "relevance"]
+        return qs.order_by(*ordering, "pk") if ordering else qs
+
+
+def updated_since_filter() -> filters.IsoDateTimeFilter:
+    return filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        help_text="Only records changed at or after this ISO 8601 timestamp.",
+    )
+
+
 class BaseFilterSet(filters.FilterSet):
-    """Gives every list a ``q`` search over the fields named in ``search_fields``."""
+    """Gives every list ``q``: full-text search (see tracker.search) or a plain match.
+
+    Models with a ``search_document`` get ranked full-text search on PostgreSQL;
+    others match ``q`` against ``search_fields``.
+    """
 
     search_fields: ClassVar[tuple[str, ...]] = ()
 
     q = filters.CharFilter(
         method="search",
         label="Search",
-        help_text="Case-insensitive text search over names, titles, summaries and quotes.",
+        help_text=(
+            "Text search over names, titles, summaries and quotes: every word must match; "
+            '"quoted words" match as a phrase. Ranked by relevance on PostgreSQL.'
+        ),
     )
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if hasattr(queryset.model, "search_document"):
+            return full_text_search(queryset, value)
         value = value.strip()
         if not value:
             return queryset

@@ -26,5 +26,7 @@ router.register("status-changes", StatusChangeViewSet, basename="status-change")
 router.register("sources", SourceViewSet)
 
 urlpatterns = [
+    path("api/v1/", include("responses.api.analysis_urls")),
+    path("api/v1/", include("responses.api.timeline_urls")),
     path("api/v1/", include(router.urls)),
 ]

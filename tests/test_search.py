@@ -1,0 +1,114 @@
+"""Full-text search with q: the same answers on PostgreSQL and SQLite for simple queries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from actors.choices import ActorKind
+from tests.factories import make_actor, make_event, make_measure, make_position
+
+pytestmark = pytest.mark.django_db
+
+
+def found(response: Any) -> list[Any]:
+    assert response.status_code == 200, response.json()
+    return [row.get("slug", row.get("id")) for row in response.json()["results"]]
+
+
+@pytest.fixture
+def statements() -> dict[str, Any]:
+    un = make_actor(
+        slug="united-nations",
+        name="United Nations",
+        short_name="UN",
+        aliases=["U.N."],
+        kind=ActorKind.INTERNATIONAL_ORGANIZATION,
+    )
+    eu = make_actor(slug="european-union", name="European Union", short_name="EU")
+    strike = make_event(slug="kyiv-drone-strike", title="Russian drone strike on Kyiv")
+    return {
+        "un": un,
+        "talks": make_position(
+            actor=un, event=strike, stance="call_for_talks", summary="Calls for peace talks."
+        ),
+        "ceasefire": make_position(
+            actor=un,
+            event=strike,
+            stance="urge_ceasefire",
+            summary="Urges an immediate ceasefire.",
+            quote="peace must come first",
+        ),
+        "sanctions": make_position(
+            actor=eu,
+            event=strike,
+            stance="threaten",
+            summary="Threatens additional sanctions on Russia.",
+        ),
+    }
+
+
+def test_an_alias_finds_the_actor(api_client: APIClient, statements: dict[str, Any]) -> None:
+    assert found(api_client.get(reverse("api:actor-list"), {"q": "U.N."})) == ["united-nations"]
+
+
+def test_every_word_must_match(api_client: APIClient, statements: dict[str, Any]) -> None:
+    response = api_client.get(reverse("api:position-list"), {"q": "peace talks"})
+    assert found(response) == [statements["talks"].pk]
+
+
+def test_a_quoted_phrase_matches_as_a_phrase(
+    api_client: APIClient, statements: dict[str, Any]
+) -> None:
+    response = api_client.get(reverse("api:position-list"), {"q": '"peace must"'})
+    assert found(response) == [statements["ceasefire"].pk]
+
+
+def test_positions_are_found_by_their_actors_name(
+    api_client: APIClient, statements: dict[str, Any]
+) -> None:
+    response = api_client.get(reverse("api:position-list"), {"q": "united nations"})
+    assert sorted(found(response)) == sorted([statements["talks"].pk, statements["ceasefire"].pk])
+
+
+def test_a_renamed_actor_is_found_by_its_new_name(
+    api_client: APIClient, statements: dict[str, Any]
+) -> None:
+    statements["un"].name = "Organisation des Nations unies"
+    statements["un"].save()
+    response = api_client.get(reverse("api:position-list"), {"q": "Organisation"})
+    assert sorted(found(response)) == sorted([statements["talks"].pk, statements["ceasefire"].pk])
+
+
+def test_measures_are_found_by_their_condition(api_client: APIClient) -> None:
+    measure = make_measure(condition="if such hostile actions continue")
+    make_measure()
+    assert found(api_client.get(reverse("api:measure-list"), {"q": "hostile"})) == [measure.pk]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="ranking needs PostgreSQL")
+def test_names_rank_above_summaries_and_summaries_above_quotes(api_client: APIClient) -> None:
+    event = make_event()
+    in_quote = make_position(event=event, summary="Says little.", quote="about Kherson")
+    in_summary = make_position(event=event, summary="Speaks about Kherson.")
+    in_name = make_position(
+        actor=make_actor(name="Kherson regional council"), event=event, summary="Says little."
+    )
+    response = api_client.get(reverse("api:position-list"), {"q": "Kherson"})
+    assert found(response) == [in_name.pk, in_summary.pk, in_quote.pk]
+    reversed_ = api_client.get(
+        reverse("api:position-list"), {"q": "Kherson", "ordering": "relevance"}
+    )
+    assert found(reversed_) == [in_quote.pk, in_summary.pk, in_name.pk]
+
+
+def test_relevance_ordering_without_a_query_is_harmless(
+    api_client: APIClient, statements: dict[str, Any]
+) -> None:
+    response = api_client.get(reverse("api:position-list"), {"ordering": "-relevance"})
+    assert response.status_code == 200
+    assert response.json()["count"] == 3

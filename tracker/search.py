@@ -1,0 +1,121 @@
+"""Full-text search: weighted PostgreSQL vectors, and a plain match elsewhere.
+
+On PostgreSQL each searchable model keeps a ``search_vector`` column (a GIN
+index makes it fast) built from its own text and the names of the records it
+points to, weighted so that names and titles rank above summaries, and
+summaries above quotes. The vector is refreshed after every save (and in bulk
+by the loaders); ``q`` is read as a web search (words, "quoted phrases", -not)
+and results can be ranked by relevance.
+
+On SQLite, the embedded default, the same ``q`` matches every word (or quoted
+phrase) case-insensitively against the same fields, so simple queries give
+the same results.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connections
+from django.db.models import F, Model, OuterRef, Q, QuerySet, Subquery, TextField
+from django.db.models.expressions import Combinable
+from django.db.models.functions import Cast
+
+SEARCH_CONFIG = "english"
+
+# Weight A for names and titles, B for summaries, C for quotes and excerpts.
+WEIGHTS = ("A", "B", "C", "D")
+
+
+@dataclass(frozen=True)
+class SearchDocument:
+    """The text a model is found by, field paths grouped by weight.
+
+    A path is a field of the model, ``relation__field`` for a field of a record
+    it points to, or a JSON list field (aliases), which is searched as text.
+    """
+
+    A: tuple[str, ...] = ()
+    B: tuple[str, ...] = ()
+    C: tuple[str, ...] = ()
+
+    def paths(self) -> tuple[str, ...]:
+        return self.A + self.B + self.C
+
+    def weighted_paths(self) -> list[tuple[str, str]]:
+        return [(path, weight) for weight in ("A", "B", "C") for path in getattr(self, weight)]
+
+
+def _text_of(model: type[Model], path: str) -> Any:
+    """An expression for a path that an UPDATE may use (no joins: subqueries)."""
+    if "__" in path:
+        relation, field = path.split("__", 1)
+        related = model._meta.get_field(relation).related_model
+        assert isinstance(related, type)
+        return Subquery(
+            related._default_manager.filter(pk=OuterRef(f"{relation}_id")).values(field)[:1]
+        )
+    if model._meta.get_field(path).get_internal_type() == "JSONField":
+        return Cast(F(path), TextField())
+    return F(path)
+
+
+def vector_for(model: type[Model], document: SearchDocument) -> Combinable:
+    vectors = [
+        SearchVector(_text_of(model, path), weight=weight, config=SEARCH_CONFIG)
+        for path, weight in document.weighted_paths()
+    ]
+    combined: Combinable = vectors[0]
+    for vector in vectors[1:]:
+        combined = combined + vector
+    return combined
+
+
+def uses_postgres(queryset: QuerySet) -> bool:
+    return connections[queryset.db].vendor == "postgresql"
+
+
+def refresh_search_vectors(queryset: QuerySet) -> int:
+    """Rebuild the stored vectors of these rows (PostgreSQL only; one UPDATE)."""
+    document: SearchDocument | None = getattr(queryset.model, "search_document", None)
+    if document is None or not uses_postgres(queryset):
+        return 0
+    return queryset.update(search_vector=vector_for(queryset.model, document))
+
+
+_PUNCTUATION_ONLY = re.compile(r"^\W*$")
+
+
+def search_terms(text: str) -> list[str]:
+    """Words and "quoted phrases", as a web search reads them."""
+    try:
+        terms = shlex.split(text)
+    except ValueError:  # an unbalanced quote: take the words as they are
+        terms = text.replace('"', " ").split()
+    return [term for term in terms if term and not _PUNCTUATION_ONLY.match(term)] or [text]
+
+
+def search(queryset: QuerySet, text: str) -> QuerySet:
+    """Filter by ``text``; on PostgreSQL also annotate ``relevance`` and rank by it."""
+    text = text.strip()
+    if not text:
+        return queryset
+    document: SearchDocument = queryset.model.search_document
+    if uses_postgres(queryset):
+        query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+        return (
+            queryset.filter(search_vector=query)
+            .annotate(relevance=SearchRank(F("search_vector"), query))
+            .order_by("-relevance", "pk")
+        )
+    condition = Q()
+    for term in search_terms(text):
+        any_field = Q()
+        for path in document.paths():
+            any_field |= Q(**{f"{path}__icontains": term})
+        condition &= any_field
+    return queryset.filter(condition)
