@@ -14,7 +14,7 @@ from django.urls import reverse
 from actors.choices import ORGANIZATION_KINDS, ActorKind
 from tracker.models import TimestampedModel
 from tracker.search import SearchDocument
-from tracker.validators import country_code_validator, wikidata_id_validator
+from tracker.validators import country_code_validator, not_reserved_slug, wikidata_id_validator
 
 
 class UnicodeJSONEncoder(DjangoJSONEncoder):
@@ -38,6 +38,7 @@ class Actor(TimestampedModel):
     slug = models.SlugField(
         max_length=100,
         db_index=False,  # the unique constraint below indexes it
+        validators=[not_reserved_slug],
         help_text="Stable identifier used in URLs and by API clients, such as european-union.",
     )
     name = models.CharField(

@@ -191,5 +191,10 @@ SPECTACULAR_SETTINGS = {
         "ErrorCode409Enum": "tracker.api.errors.ErrorCode409Enum.choices",
         "ErrorCode413Enum": "tracker.api.errors.ErrorCode413Enum.choices",
     },
-    "POSTPROCESSING_HOOKS": ["drf_standardized_errors.openapi_hooks.postprocess_schema_enums"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
+        "tracker.api.schema.csv_content_is_text",
+    ],
+    # Group operations by resource (actors, events, ...) rather than by "v1".
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
 }

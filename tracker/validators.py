@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.utils.deconstruct import deconstructible
 
 country_code_validator = RegexValidator(
     r"^[A-Z]{2}\Z",
@@ -27,3 +31,23 @@ wikidata_id_validator = RegexValidator(
     "Enter a Wikidata item id, such as Q212.",
     code="invalid_wikidata_id",
 )
+
+
+# Words the API uses as path segments next to slugs (/api/v1/actors/export/).
+RESERVED_SLUGS = frozenset({"export"})
+
+
+@deconstructible
+class NotReservedSlugValidator:
+    message = "%(value)s is reserved by the API; choose another slug."
+    code = "reserved_slug"
+
+    def __call__(self, value: Any) -> None:
+        if value in RESERVED_SLUGS:
+            raise ValidationError(self.message, code=self.code, params={"value": value})
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, NotReservedSlugValidator)
+
+
+not_reserved_slug = NotReservedSlugValidator()

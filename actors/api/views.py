@@ -5,9 +5,10 @@ from rest_framework import viewsets
 from actors.api.serializers import ActorSerializer, MembershipSerializer
 from actors.filtersets import ActorFilterSet, MembershipFilterSet
 from actors.models import Actor, Membership
+from tracker.api.export import CsvColumn, CsvExportMixin
 
 
-class ActorViewSet(viewsets.ModelViewSet):
+class ActorViewSet(CsvExportMixin, viewsets.ModelViewSet):
     """States, organizations, alliances, people and groups that act or speak."""
 
     queryset = Actor.objects.select_related("parent")
@@ -15,11 +16,36 @@ class ActorViewSet(viewsets.ModelViewSet):
     filterset_class = ActorFilterSet
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
+    csv_columns = (
+        CsvColumn("id", "id"),
+        CsvColumn("slug", "slug"),
+        CsvColumn("name", "name"),
+        CsvColumn("short_name", "short_name"),
+        CsvColumn("kind", "kind"),
+        CsvColumn("country", "country"),
+        CsvColumn("parent_slug", "parent__slug"),
+        CsvColumn("aliases", "aliases"),
+        CsvColumn("wikidata_id", "wikidata_id"),
+        CsvColumn("description", "description"),
+        CsvColumn("created_at", "created_at"),
+        CsvColumn("updated_at", "updated_at"),
+    )
 
 
-class MembershipViewSet(viewsets.ModelViewSet):
+class MembershipViewSet(CsvExportMixin, viewsets.ModelViewSet):
     """Which actor belongs to which organization, and when."""
 
     queryset = Membership.objects.select_related("member", "organization")
     serializer_class = MembershipSerializer
     filterset_class = MembershipFilterSet
+    csv_columns = (
+        CsvColumn("id", "id"),
+        CsvColumn("member_slug", "member__slug"),
+        CsvColumn("member_name", "member__name"),
+        CsvColumn("organization_slug", "organization__slug"),
+        CsvColumn("organization_name", "organization__name"),
+        CsvColumn("started_on", "started_on"),
+        CsvColumn("ended_on", "ended_on"),
+        CsvColumn("created_at", "created_at"),
+        CsvColumn("updated_at", "updated_at"),
+    )

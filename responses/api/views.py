@@ -39,16 +39,31 @@ from responses.models import (
 )
 from responses.reports import responses_by_actor
 from tracker.api.errors import ProtectedRecord
+from tracker.api.export import CsvColumn, CsvExportMixin, CsvMany
+
+TIMESTAMP_COLUMNS = (CsvColumn("created_at", "created_at"), CsvColumn("updated_at", "updated_at"))
+SOURCE_IDS = CsvMany("source_ids", "sources")
 
 SLUG_PATTERN = "[-a-zA-Z0-9_]+"
 
 
-class SourceViewSet(viewsets.ModelViewSet):
+class SourceViewSet(CsvExportMixin, viewsets.ModelViewSet):
     """Where claims come from: articles, statements, resolutions."""
 
     queryset = Source.objects.all()
     serializer_class = SourceSerializer
     filterset_class = SourceFilterSet
+    csv_columns = (
+        CsvColumn("id", "id"),
+        CsvColumn("kind", "kind"),
+        CsvColumn("title", "title"),
+        CsvColumn("publisher", "publisher"),
+        CsvColumn("link", "url"),
+        CsvColumn("published_on", "published_on"),
+        CsvColumn("language", "language"),
+        CsvColumn("excerpt", "excerpt"),
+        *TIMESTAMP_COLUMNS,
+    )
 
     def perform_destroy(self, instance: Source) -> None:
         citing = instance.citing_records()
@@ -60,7 +75,7 @@ class SourceViewSet(viewsets.ModelViewSet):
         instance.delete()
 
 
-class ConflictViewSet(viewsets.ModelViewSet):
+class ConflictViewSet(CsvExportMixin, viewsets.ModelViewSet):
     """Long-running disputes that events belong to."""
 
     queryset = Conflict.objects.prefetch_related("parties", "sources")
@@ -68,9 +83,19 @@ class ConflictViewSet(viewsets.ModelViewSet):
     filterset_class = ConflictFilterSet
     lookup_field = "slug"
     lookup_value_regex = SLUG_PATTERN
+    csv_columns = (
+        CsvColumn("id", "id"),
+        CsvColumn("slug", "slug"),
+        CsvColumn("name", "name"),
+        CsvColumn("started_on", "started_on"),
+        CsvColumn("started_on_precision", "started_on_precision"),
+        CsvColumn("summary", "summary"),
+        *TIMESTAMP_COLUMNS,
+    )
+    csv_many = (CsvMany("party_slugs", "parties", "slug"), SOURCE_IDS)
 
 
-class EventViewSet(viewsets.ModelViewSet):
+class EventViewSet(CsvExportMixin, viewsets.ModelViewSet):
     """Things that happened: strikes, calls, summits, ceasefires."""
 
     queryset = Event.objects.select_related("conflict", "initiator", "target").prefetch_related(
@@ -82,6 +107,27 @@ class EventViewSet(viewsets.ModelViewSet):
     filterset_class = EventFilterSet
     lookup_field = "slug"
     lookup_value_regex = SLUG_PATTERN
+    csv_columns = (
+        CsvColumn("id", "id"),
+        CsvColumn("slug", "slug"),
+        CsvColumn("title", "title"),
+        CsvColumn("kind", "kind"),
+        CsvColumn("conflict_slug", "conflict__slug"),
+        CsvColumn("occurred_on", "occurred_on"),
+        CsvColumn("occurred_on_precision", "occurred_on_precision"),
+        CsvColumn("location", "location"),
+        CsvColumn("country", "country"),
+        CsvColumn("initiator_slug", "initiator__slug"),
+        CsvColumn("initiator_name", "initiator__name"),
+        CsvColumn("target_slug", "target__slug"),
+        CsvColumn("target_name", "target__name"),
+        CsvColumn("summary", "summary"),
+        CsvColumn("impacts", "impacts"),
+        CsvColumn("fatalities", "fatalities"),
+        CsvColumn("injuries", "injuries"),
+        *TIMESTAMP_COLUMNS,
+    )
+    csv_many = (CsvMany("participant_slugs", "participants", "slug"), SOURCE_IDS)
 
     def get_queryset(self) -> QuerySet[Event]:
         if self.action == "responses":
@@ -103,7 +149,7 @@ class EventViewSet(viewsets.ModelViewSet):
         return Response(EventResponsesReportSerializer(report, context={"request": request}).data)
 
 
-class PositionViewSet(viewsets.ModelViewSet):
+class PositionViewSet(CsvExportMixin, viewsets.ModelViewSet):
     """What an actor stated about an event or another actor."""
 
     queryset = Position.objects.select_related(
@@ -111,6 +157,27 @@ class PositionViewSet(viewsets.ModelViewSet):
     ).prefetch_related("sources")
     serializer_class = PositionSerializer
     filterset_class = PositionFilterSet
+    csv_columns = (
+        CsvColumn("id", "id"),
+        CsvColumn("actor_slug", "actor__slug"),
+        CsvColumn("actor_name", "actor__name"),
+        CsvColumn("actor_kind", "actor__kind"),
+        CsvColumn("speaker_slug", "speaker__slug"),
+        CsvColumn("speaker_name", "speaker__name"),
+        CsvColumn("event_slug", "event__slug"),
+        CsvColumn("event_title", "event__title"),
+        CsvColumn("target_slug", "target__slug"),
+        CsvColumn("target_name", "target__name"),
+        CsvColumn("stance", "stance"),
+        CsvColumn("cameo_code", "cameo_code"),
+        CsvColumn("stated_on", "stated_on"),
+        CsvColumn("stated_on_precision", "stated_on_precision"),
+        CsvColumn("summary", "summary"),
+        CsvColumn("quote", "quote"),
+        CsvColumn("language", "language"),
+        *TIMESTAMP_COLUMNS,
+    )
+    csv_many = (SOURCE_IDS,)
 
 
 class CanChangeMeasure(permissions.DjangoModelPermissions):
@@ -122,7 +189,7 @@ class CanChangeMeasure(permissions.DjangoModelPermissions):
     }
 
 
-class MeasureViewSet(viewsets.ModelViewSet):
+class MeasureViewSet(CsvExportMixin, viewsets.ModelViewSet):
     """Sanctions, aid and other steps an actor threatens, proposes or takes."""
 
     queryset = Measure.objects.select_related(
@@ -130,6 +197,27 @@ class MeasureViewSet(viewsets.ModelViewSet):
     ).prefetch_related("sources")
     serializer_class = MeasureSerializer
     filterset_class = MeasureFilterSet
+    csv_columns = (
+        CsvColumn("id", "id"),
+        CsvColumn("actor_slug", "actor__slug"),
+        CsvColumn("actor_name", "actor__name"),
+        CsvColumn("target_slug", "target__slug"),
+        CsvColumn("target_name", "target__name"),
+        CsvColumn("kind", "kind"),
+        CsvColumn("status", "status"),
+        CsvColumn("condition", "condition"),
+        CsvColumn("deadline", "deadline"),
+        CsvColumn("announced_on", "announced_on"),
+        CsvColumn("effective_on", "effective_on"),
+        CsvColumn("ended_on", "ended_on"),
+        CsvColumn("amount", "amount"),
+        CsvColumn("currency", "currency"),
+        CsvColumn("event_slug", "event__slug"),
+        CsvColumn("position_id", "position_id"),
+        CsvColumn("description", "description"),
+        *TIMESTAMP_COLUMNS,
+    )
+    csv_many = (SOURCE_IDS,)
 
     def get_serializer_class(self) -> Any:
         if self.action == "transitions":
@@ -164,7 +252,7 @@ class MeasureViewSet(viewsets.ModelViewSet):
         return Response(data, status=status.HTTP_201_CREATED, headers={"Location": data["url"]})
 
 
-class StatusChangeViewSet(viewsets.ReadOnlyModelViewSet):
+class StatusChangeViewSet(CsvExportMixin, viewsets.ReadOnlyModelViewSet):
     """The recorded history of measure statuses; created by transitions only."""
 
     queryset = MeasureStatusChange.objects.select_related("measure", "source")
@@ -172,3 +260,13 @@ class StatusChangeViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [permissions.AllowAny]
     serializer_class = StatusChangeSerializer
     filterset_class = StatusChangeFilterSet
+    csv_columns = (
+        CsvColumn("id", "id"),
+        CsvColumn("measure_id", "measure_id"),
+        CsvColumn("from_status", "from_status"),
+        CsvColumn("to_status", "to_status"),
+        CsvColumn("changed_on", "changed_on"),
+        CsvColumn("source_id", "source_id"),
+        CsvColumn("note", "note"),
+        *TIMESTAMP_COLUMNS,
+    )

@@ -7,12 +7,14 @@ from django.urls import reverse
 from tracker.choices import DatePrecision
 from tracker.models import TimestampedModel, precision_matches_date, validate_partial_date
 from tracker.search import SearchDocument
+from tracker.validators import not_reserved_slug
 
 
 class Conflict(TimestampedModel):
     slug = models.SlugField(
         max_length=100,
         db_index=False,  # the unique constraint below indexes it
+        validators=[not_reserved_slug],
         help_text="Stable identifier used in URLs and by API clients, such as russia-ukraine.",
     )
     name = models.CharField(

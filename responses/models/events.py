@@ -12,7 +12,7 @@ from responses.choices import EventKind, EventRelationKind, Impact
 from tracker.choices import DatePrecision
 from tracker.models import TimestampedModel, precision_matches_date, validate_partial_date
 from tracker.search import SearchDocument
-from tracker.validators import country_code_validator
+from tracker.validators import country_code_validator, not_reserved_slug
 
 # A bound well above any real figure, and the same on every database (so the
 # schema does not depend on where it was generated).
@@ -37,6 +37,7 @@ class Event(TimestampedModel):
     slug = models.SlugField(
         max_length=100,
         db_index=False,  # the unique constraint below indexes it
+        validators=[not_reserved_slug],
         help_text="Stable identifier used in URLs and by API clients, such as kyiv-drone-strike.",
     )
     title = models.CharField(

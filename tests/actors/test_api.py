@@ -157,3 +157,11 @@ def test_actors_filter_by_membership(api_client: APIClient) -> None:
     make_actor()
     response = api_client.get(reverse("api:actor-list"), {"member_of": "nato"})
     assert [actor["slug"] for actor in response.json()["results"]] == [member.slug]
+
+
+def test_a_slug_the_api_uses_as_a_path_is_refused(curator_client: APIClient) -> None:
+    response = curator_client.post(
+        reverse("api:actor-list"), {"slug": "export", "name": "Export", "kind": "other"}
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["code"] == "reserved_slug"

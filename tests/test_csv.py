@@ -1,0 +1,115 @@
+"""CSV downloads: the page with ?format=csv or Accept: text/csv, every row with export/."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from tests.factories import make_actor, make_event, make_position, make_source
+from tests.resources import RESOURCES, Resource
+
+pytestmark = pytest.mark.django_db
+
+
+def read_csv(response: Any) -> list[dict[str, str]]:
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    text = body.decode("utf-8")
+    assert "\r\n" in text  # RFC 4180 line endings
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+@pytest.mark.parametrize("resource", RESOURCES, ids=lambda r: r.basename)
+def test_every_list_downloads_as_csv(api_client: APIClient, resource: Resource) -> None:
+    instance = resource.make()
+    url = reverse(f"api:{resource.basename}-list")
+    by_format = read_csv(api_client.get(url, {"format": "csv"}))
+    by_accept = read_csv(api_client.get(url, HTTP_ACCEPT="text/csv"))
+    exported = read_csv(api_client.get(reverse(f"api:{resource.basename}-export")))
+    assert by_format == by_accept == exported
+    assert [row["id"] for row in by_format] == [str(instance.pk)]
+
+
+def test_position_columns_are_flat(api_client: APIClient) -> None:
+    source = make_source()
+    eu = make_actor(slug="european-union", name="European Union", kind="supranational_union")
+    position = make_position(actor=eu, stance="threaten", sources=[source])
+    [row] = read_csv(api_client.get(reverse("api:position-list"), {"format": "csv"}))
+    assert row["actor_slug"] == "european-union"
+    assert row["actor_name"] == "European Union"
+    assert row["actor_kind"] == "supranational_union"
+    assert row["event_slug"] == position.event.slug  # type: ignore[union-attr]
+    assert row["stance"] == "threaten"
+    assert row["source_ids"] == str(source.pk)
+    assert row["stated_on"] == ""
+
+
+def test_csv_follows_the_filters_and_the_page(api_client: APIClient) -> None:
+    event = make_event()
+    for stance in ("condemn", "condemn", "condemn", "justify"):
+        make_position(event=event, stance=stance)
+    url = reverse("api:position-list")
+    assert len(read_csv(api_client.get(url, {"format": "csv", "stance": "condemn"}))) == 3
+    assert len(read_csv(api_client.get(url, {"format": "csv", "limit": "2"}))) == 2
+    assert len(read_csv(api_client.get(reverse("api:position-export"), {"stance": "justify"}))) == 1
+
+
+def test_the_export_streams_every_row_not_a_page(api_client: APIClient) -> None:
+    for number in range(60):
+        make_source(title=f"Source {number}")
+    response = api_client.get(reverse("api:source-export"), {"limit": "5"})
+    assert response.streaming
+    assert response["Content-Disposition"] == 'attachment; filename="sources.csv"'
+    assert len(read_csv(response)) == 60
+
+
+def test_formulas_are_neutralised_and_text_is_quoted(api_client: APIClient) -> None:
+    for title in ('=HYPERLINK("http://evil")', "+1", "-2", "@SUM(A1)", 'He said "no", twice'):
+        make_source(title=title)
+    rows = read_csv(api_client.get(reverse("api:source-export"), {"ordering": "title"}))
+    titles = {row["title"] for row in rows}
+    assert titles == {
+        '\'=HYPERLINK("http://evil")',
+        "'+1",
+        "'-2",
+        "'@SUM(A1)",
+        'He said "no", twice',
+    }
+
+
+def test_non_latin_text_survives(api_client: APIClient) -> None:
+    make_actor(name="Україна", aliases=["Ukraina", "Украина"])
+    [row] = read_csv(api_client.get(reverse("api:actor-export")))
+    assert row["name"] == "Україна"
+    assert row["aliases"] == "Ukraina|Украина"
+
+
+def test_a_bad_filter_is_a_400_in_csv_too(api_client: APIClient) -> None:
+    response = api_client.get(reverse("api:position-export"), {"stance": "applaud"})
+    assert response.status_code == 400
+    assert "stance" in response.content.decode()
+
+
+def test_details_do_not_pretend_to_be_csv(api_client: APIClient) -> None:
+    actor = make_actor()
+    response = api_client.get(
+        reverse("api:actor-detail", kwargs={"slug": actor.slug}), HTTP_ACCEPT="text/csv"
+    )
+    assert response.status_code == 406
+
+
+def test_the_export_uses_a_fixed_number_of_queries(
+    api_client: APIClient, django_assert_max_num_queries: Any
+) -> None:
+    for _ in range(30):
+        make_position()
+    # The rows, then the source ids of the one chunk.
+    with django_assert_max_num_queries(2):
+        response = api_client.get(reverse("api:position-export"))
+        assert len(read_csv(response)) == 30
