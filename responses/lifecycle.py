@@ -19,6 +19,18 @@ from responses.models import Measure, MeasureStatusChange, Source
 ENDING_STATUSES = frozenset({MeasureStatus.LIFTED, MeasureStatus.WITHDRAWN, MeasureStatus.LAPSED})
 
 
+class StatusChanged(Exception):
+    """The measure is no longer in the status the caller expected."""
+
+    def __init__(self, expected: str, actual: str) -> None:
+        super().__init__(
+            f"The measure is {actual} now, not {expected}: someone moved it meanwhile. "
+            "Read it again and decide."
+        )
+        self.expected = expected
+        self.actual = actual
+
+
 def allowed_moves(status: str) -> tuple[str, ...]:
     return ALLOWED_TRANSITIONS.get(status, ())
 
@@ -38,6 +50,7 @@ def transition_measure(
     on: datetime.date | None = None,
     note: str = "",
     user: Any = None,
+    expected: str | None = None,
 ) -> MeasureStatusChange:
     """Record a status change and update the measure, together or not at all.
 
@@ -46,6 +59,8 @@ def transition_measure(
     """
     with transaction.atomic():
         locked = Measure.objects.select_for_update().get(pk=measure.pk)
+        if expected is not None and locked.status != expected:
+            raise StatusChanged(expected, locked.status)
         if to not in allowed_moves(locked.status):
             raise ValidationError(
                 {

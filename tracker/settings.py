@@ -146,9 +146,21 @@ REST_FRAMEWORK = {
 
 DRF_STANDARDIZED_ERRORS = {
     "EXCEPTION_HANDLER_CLASS": "tracker.api.errors.ExceptionHandler",
-    "ALLOWED_ERROR_STATUS_CODES": ["400", "401", "403", "404", "405", "406", "409", "413", "415"],
+    "ALLOWED_ERROR_STATUS_CODES": [
+        "400",
+        "401",
+        "403",
+        "404",
+        "405",
+        "406",
+        "409",
+        "412",
+        "413",
+        "415",
+    ],
     "ERROR_SCHEMAS": {
         "409": "tracker.api.errors.ErrorResponse409Serializer",
+        "412": "tracker.api.errors.ErrorResponse412Serializer",
         "413": "tracker.api.errors.ErrorResponse413Serializer",
     },
 }
@@ -189,11 +201,13 @@ SPECTACULAR_SETTINGS = {
         "ErrorCode429Enum": f"{_ERROR_ENUMS}.ErrorCode429Enum.choices",
         "ErrorCode500Enum": f"{_ERROR_ENUMS}.ErrorCode500Enum.choices",
         "ErrorCode409Enum": "tracker.api.errors.ErrorCode409Enum.choices",
+        "ErrorCode412Enum": "tracker.api.errors.ErrorCode412Enum.choices",
         "ErrorCode413Enum": "tracker.api.errors.ErrorCode413Enum.choices",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
         "tracker.api.schema.csv_content_is_text",
+        "tracker.api.schema.document_http_headers",
     ],
     # Group operations by resource (actors, events, ...) rather than by "v1".
     "SCHEMA_PATH_PREFIX": r"/api/v1",

@@ -1,14 +1,13 @@
 from __future__ import annotations
 
-from rest_framework import viewsets
-
 from actors.api.serializers import ActorSerializer, MembershipSerializer
 from actors.filtersets import ActorFilterSet, MembershipFilterSet
 from actors.models import Actor, Membership
-from tracker.api.export import CsvColumn, CsvExportMixin
+from tracker.api.export import CsvColumn
+from tracker.api.viewsets import TrackerViewSet
 
 
-class ActorViewSet(CsvExportMixin, viewsets.ModelViewSet):
+class ActorViewSet(TrackerViewSet):
     """States, organizations, alliances, people and groups that act or speak."""
 
     queryset = Actor.objects.select_related("parent")
@@ -32,7 +31,7 @@ class ActorViewSet(CsvExportMixin, viewsets.ModelViewSet):
     )
 
 
-class MembershipViewSet(CsvExportMixin, viewsets.ModelViewSet):
+class MembershipViewSet(TrackerViewSet):
     """Which actor belongs to which organization, and when."""
 
     queryset = Membership.objects.select_related("member", "organization")

@@ -374,6 +374,15 @@ class TransitionSerializer(serializers.Serializer):
     """A request to move a measure to another status."""
 
     to = serializers.ChoiceField(choices=MeasureStatus.choices, help_text="The new status.")
+    expected = serializers.ChoiceField(
+        choices=MeasureStatus.choices,
+        required=False,
+        help_text=(
+            "The status you believe the measure is in. If someone moved it meanwhile, "
+            "the transition is refused with a 409 instead of being applied to a status "
+            "you did not see."
+        ),
+    )
     on = serializers.DateField(
         required=False,
         allow_null=True,

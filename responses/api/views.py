@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, status, viewsets
+from rest_framework import permissions, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -27,7 +28,7 @@ from responses.filtersets import (
     SourceFilterSet,
     StatusChangeFilterSet,
 )
-from responses.lifecycle import transition_measure
+from responses.lifecycle import StatusChanged, transition_measure
 from responses.models import (
     Conflict,
     Event,
@@ -38,8 +39,9 @@ from responses.models import (
     Source,
 )
 from responses.reports import responses_by_actor
-from tracker.api.errors import ProtectedRecord
-from tracker.api.export import CsvColumn, CsvExportMixin, CsvMany
+from tracker.api.errors import ConflictError, ProtectedRecord
+from tracker.api.export import CsvColumn, CsvMany
+from tracker.api.viewsets import TrackerReadOnlyViewSet, TrackerViewSet
 
 TIMESTAMP_COLUMNS = (CsvColumn("created_at", "created_at"), CsvColumn("updated_at", "updated_at"))
 SOURCE_IDS = CsvMany("source_ids", "sources")
@@ -47,7 +49,7 @@ SOURCE_IDS = CsvMany("source_ids", "sources")
 SLUG_PATTERN = "[-a-zA-Z0-9_]+"
 
 
-class SourceViewSet(CsvExportMixin, viewsets.ModelViewSet):
+class SourceViewSet(TrackerViewSet):
     """Where claims come from: articles, statements, resolutions."""
 
     queryset = Source.objects.all()
@@ -75,7 +77,7 @@ class SourceViewSet(CsvExportMixin, viewsets.ModelViewSet):
         instance.delete()
 
 
-class ConflictViewSet(CsvExportMixin, viewsets.ModelViewSet):
+class ConflictViewSet(TrackerViewSet):
     """Long-running disputes that events belong to."""
 
     queryset = Conflict.objects.prefetch_related("parties", "sources")
@@ -95,7 +97,7 @@ class ConflictViewSet(CsvExportMixin, viewsets.ModelViewSet):
     csv_many = (CsvMany("party_slugs", "parties", "slug"), SOURCE_IDS)
 
 
-class EventViewSet(CsvExportMixin, viewsets.ModelViewSet):
+class EventViewSet(TrackerViewSet):
     """Things that happened: strikes, calls, summits, ceasefires."""
 
     queryset = Event.objects.select_related("conflict", "initiator", "target").prefetch_related(
@@ -149,7 +151,7 @@ class EventViewSet(CsvExportMixin, viewsets.ModelViewSet):
         return Response(EventResponsesReportSerializer(report, context={"request": request}).data)
 
 
-class PositionViewSet(CsvExportMixin, viewsets.ModelViewSet):
+class PositionViewSet(TrackerViewSet):
     """What an actor stated about an event or another actor."""
 
     queryset = Position.objects.select_related(
@@ -189,7 +191,7 @@ class CanChangeMeasure(permissions.DjangoModelPermissions):
     }
 
 
-class MeasureViewSet(CsvExportMixin, viewsets.ModelViewSet):
+class MeasureViewSet(TrackerViewSet):
     """Sanctions, aid and other steps an actor threatens, proposes or takes."""
 
     queryset = Measure.objects.select_related(
@@ -236,23 +238,29 @@ class MeasureViewSet(CsvExportMixin, viewsets.ModelViewSet):
         permission_classes=[CanChangeMeasure],
         filterset_class=None,
     )
+    @transaction.atomic
     def transitions(self, request: Request, pk: str | None = None) -> Response:
         measure = self.get_object()
+        self.check_if_match(request, measure)
         serializer = TransitionSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        change = transition_measure(
-            measure,
-            to=serializer.validated_data["to"],
-            on=serializer.validated_data.get("on"),
-            source=serializer.validated_data["source"],
-            note=serializer.validated_data["note"],
-            user=request.user,
-        )
+        try:
+            change = transition_measure(
+                measure,
+                to=serializer.validated_data["to"],
+                on=serializer.validated_data.get("on"),
+                source=serializer.validated_data["source"],
+                note=serializer.validated_data["note"],
+                user=request.user,
+                expected=serializer.validated_data.get("expected"),
+            )
+        except StatusChanged as exc:
+            raise ConflictError(str(exc)) from exc
         data = StatusChangeSerializer(change, context={"request": request}).data
         return Response(data, status=status.HTTP_201_CREATED, headers={"Location": data["url"]})
 
 
-class StatusChangeViewSet(CsvExportMixin, viewsets.ReadOnlyModelViewSet):
+class StatusChangeViewSet(TrackerReadOnlyViewSet):
     """The recorded history of measure statuses; created by transitions only."""
 
     queryset = MeasureStatusChange.objects.select_related("measure", "source")

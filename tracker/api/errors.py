@@ -20,13 +20,13 @@ from rest_framework import exceptions, serializers, status
 from tracker.api.serializers import model_errors_as_api_errors
 
 
-class Conflict(exceptions.APIException):
+class ConflictError(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "The request conflicts with the current state of the data."
     default_code = "conflict"
 
 
-class ProtectedRecord(Conflict):
+class ProtectedRecord(ConflictError):
     default_detail = "This record is still referenced and cannot be deleted."
     default_code = "protected"
 
@@ -54,7 +54,7 @@ class ExceptionHandler(BaseExceptionHandler):
             return exceptions.ValidationError(model_errors_as_api_errors(exc))
         if isinstance(exc, IntegrityError):
             # Validation runs first, so this is a race with another writer.
-            return Conflict("The record changed or was created concurrently. Try again.")
+            return ConflictError("The record changed or was created concurrently. Try again.")
         if isinstance(exc, RequestDataTooBig):
             return PayloadTooLarge()
         return super().convert_known_exceptions(exc)
@@ -63,6 +63,21 @@ class ExceptionHandler(BaseExceptionHandler):
 class ErrorCode409Enum(_TextChoices):
     CONFLICT = "conflict"
     PROTECTED = "protected"
+
+
+class ErrorCode412Enum(_TextChoices):
+    PRECONDITION_FAILED = "precondition_failed"
+
+
+class Error412Serializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=ErrorCode412Enum.choices)
+    detail = serializers.CharField()
+    attr = serializers.CharField(allow_null=True)
+
+
+class ErrorResponse412Serializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
+    errors = Error412Serializer(many=True)  # type: ignore[assignment]
 
 
 class ErrorCode413Enum(_TextChoices):

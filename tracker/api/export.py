@@ -129,13 +129,9 @@ class CsvExportMixin(viewsets.GenericViewSet):
         if getattr(request.accepted_renderer, "format", None) != "csv":
             return super().list(request, *args, **kwargs)  # type: ignore[misc]  # ListModelMixin
         queryset = self.filter_queryset(self.get_queryset())
-        keys = queryset.values_list("pk", flat=True)
-        page = self.paginate_queryset(keys)
-        rows = _rows(
-            queryset.filter(pk__in=list(page if page is not None else keys)),
-            self.csv_columns,
-            self.csv_many,
-        )
+        page = self.paginate_queryset(queryset)
+        keys = [record.pk for record in page] if page is not None else queryset.values("pk")
+        rows = _rows(queryset.filter(pk__in=keys), self.csv_columns, self.csv_many)
         response = HttpResponse(csv_text(self.csv_header(), rows), content_type=CSV_CONTENT_TYPE)
         response["Content-Disposition"] = f'inline; filename="{self.basename}s.csv"'
         return response

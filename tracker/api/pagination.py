@@ -1,10 +1,27 @@
+"""Paging: limit/offset for browsing, a keyset cursor for services that sync.
+
+Limit/offset answers ``count``, ``next`` and ``previous`` (also as the
+``X-Total-Count`` and ``Link`` headers). With ``cursor`` (empty for the first
+page), results come in the order records last changed (``updated_at``, then
+id) and each page links to the next by the position of its last record, so a
+client paging through while others write neither skips nor repeats a record:
+one changed meanwhile simply comes again, later, with its new content.
+"""
+
 from __future__ import annotations
 
+import base64
+import binascii
+import datetime
 from typing import Any
 
+from django.db.models import Q, QuerySet
+from django.utils.dateparse import parse_datetime
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 
 def _parse_count(raw: str, name: str, *, minimum: int) -> int:
@@ -17,8 +34,27 @@ def _parse_count(raw: str, name: str, *, minimum: int) -> int:
     return value
 
 
+def encode_cursor(updated_at: datetime.datetime, pk: int) -> str:
+    raw = f"{updated_at.isoformat()}|{pk}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(token: str) -> tuple[datetime.datetime, int]:
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+        stamp, pk = raw.rsplit("|", 1)
+        updated_at = parse_datetime(stamp)
+        if updated_at is None:
+            raise ValueError(stamp)
+        return updated_at, int(pk)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise ValidationError(
+            {"cursor": ["Invalid cursor: use the next link of a previous page."]}
+        ) from None
+
+
 class LimitOffsetPagination(pagination.LimitOffsetPagination):
-    """Limit/offset paging that refuses nonsense instead of guessing.
+    """Limit/offset paging that refuses nonsense instead of guessing, plus sync cursors.
 
     A malformed or negative ``limit``/``offset`` is a 400 naming the parameter;
     a ``limit`` above ``max_limit`` is capped to it.
@@ -26,6 +62,7 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
 
     default_limit = 50
     max_limit = 500
+    cursor_query_param = "cursor"
 
     def get_limit(self, request: Request) -> int:
         raw = request.query_params.get(self.limit_query_param)
@@ -38,6 +75,77 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
         if raw is None or raw == "":
             return 0
         return _parse_count(raw, self.offset_query_param, minimum=0)
+
+    def paginate_queryset(
+        self, queryset: Any, request: Request, view: Any = None
+    ) -> list[Any] | None:
+        self.cursor_mode = self.cursor_query_param in request.query_params
+        if not self.cursor_mode:
+            return super().paginate_queryset(queryset, request, view)
+        return self._paginate_by_cursor(queryset, request)
+
+    def _paginate_by_cursor(self, queryset: QuerySet, request: Request) -> list[Any]:
+        if self.offset_query_param in request.query_params:
+            raise ValidationError({"offset": ["offset does not combine with cursor paging."]})
+        if request.query_params.get("ordering"):
+            raise ValidationError(
+                {"ordering": ["Cursor pages are ordered by updated_at, then id."]}
+            )
+        self.request = request
+        self.limit = self.get_limit(request)
+        self.count = None
+        token = request.query_params.get(self.cursor_query_param, "")
+        queryset = queryset.order_by("updated_at", "pk")
+        if token:
+            updated_at, pk = decode_cursor(token)
+            queryset = queryset.filter(
+                Q(updated_at__gt=updated_at) | Q(updated_at=updated_at, pk__gt=pk)
+            )
+        rows = list(queryset[: self.limit + 1])
+        self.has_next = len(rows) > self.limit
+        page = rows[: self.limit]
+        self.next_cursor = (
+            encode_cursor(page[-1].updated_at, page[-1].pk) if self.has_next else None
+        )
+        return page
+
+    def get_next_link(self) -> str | None:
+        if not getattr(self, "cursor_mode", False):
+            return super().get_next_link()
+        if self.next_cursor is None or self.request is None:
+            return None
+        url = remove_query_param(self.request.build_absolute_uri(), self.offset_query_param)
+        return replace_query_param(url, self.cursor_query_param, self.next_cursor)
+
+    def get_previous_link(self) -> str | None:
+        if getattr(self, "cursor_mode", False):
+            return None  # sync cursors only go forward
+        return super().get_previous_link()
+
+    def get_paginated_response(self, data: Any) -> Response:
+        next_link, previous_link = self.get_next_link(), self.get_previous_link()
+        response = Response(
+            {"count": self.count, "next": next_link, "previous": previous_link, "results": data}
+        )
+        if self.count is not None:
+            response["X-Total-Count"] = str(self.count)
+        links = [
+            f'<{url}>; rel="{rel}"'
+            for rel, url in (("next", next_link), ("prev", previous_link))
+            if url
+        ]
+        if links:
+            response["Link"] = ", ".join(links)
+        return response
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        paged = super().get_paginated_response_schema(schema)
+        paged["properties"]["count"]["nullable"] = True
+        paged["properties"]["count"]["description"] = (
+            "Total number of matching records; null on cursor pages."
+        )
+        paged["required"] = ["count", "next", "previous", "results"]
+        return paged
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         return [
@@ -57,5 +165,16 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
                 "in": "query",
                 "description": "Index of the first result to return (default 0).",
                 "schema": {"type": "integer", "minimum": 0},
+            },
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": (
+                    "Sync paging: give it empty for the first page, then follow `next`. "
+                    "Results come in the order records last changed (updated_at, then id); "
+                    "no count is computed. Combine with updated_since to resume."
+                ),
+                "schema": {"type": "string"},
             },
         ]

@@ -1,0 +1,104 @@
+"""ETags let clients cache reads and keep two curators from overwriting each other."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from responses.models import Position
+from tests.factories import make_actor, make_measure, make_position, make_source
+
+pytestmark = pytest.mark.django_db
+
+
+def position_url(position: Position) -> str:
+    return reverse("api:position-detail", kwargs={"pk": position.pk})
+
+
+def test_a_detail_carries_an_etag_and_last_modified(api_client: APIClient) -> None:
+    response = api_client.get(position_url(make_position()))
+    assert response["ETag"].startswith('"')
+    assert response["Last-Modified"].endswith("GMT")
+
+
+def test_an_unchanged_record_is_a_304(api_client: APIClient) -> None:
+    position = make_position()
+    etag = api_client.get(position_url(position))["ETag"]
+    response = api_client.get(position_url(position), HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304
+    assert response["ETag"] == etag
+    assert not response.content
+
+
+def test_a_change_to_a_nested_actor_changes_the_etag(api_client: APIClient) -> None:
+    position = make_position()
+    etag = api_client.get(position_url(position))["ETag"]
+    position.actor.name = "Renamed"
+    position.actor.save()
+    response = api_client.get(position_url(position), HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200
+    assert response["ETag"] != etag
+
+
+def test_a_write_with_a_stale_etag_is_a_412_and_changes_nothing(
+    curator_client: APIClient,
+) -> None:
+    position = make_position(summary="First words.")
+    stale = curator_client.get(position_url(position))["ETag"]
+    first = curator_client.patch(
+        position_url(position), {"summary": "Alice's edit."}, HTTP_IF_MATCH=stale
+    )
+    assert first.status_code == 200
+    assert first["ETag"] != stale
+    second = curator_client.patch(
+        position_url(position), {"summary": "Bob's edit."}, HTTP_IF_MATCH=stale
+    )
+    assert second.status_code == 412
+    assert second.json()["errors"][0]["code"] == "precondition_failed"
+    position.refresh_from_db()
+    assert position.summary == "Alice's edit."
+
+
+def test_the_etag_of_a_write_is_the_etag_of_the_next_read(curator_client: APIClient) -> None:
+    position = make_position()
+    written = curator_client.patch(position_url(position), {"summary": "New."})
+    assert curator_client.get(position_url(position))["ETag"] == written["ETag"]
+
+
+def test_a_delete_with_a_stale_etag_is_refused(curator_client: APIClient) -> None:
+    actor = make_actor()
+    url = reverse("api:actor-detail", kwargs={"slug": actor.slug})
+    response = curator_client.delete(url, HTTP_IF_MATCH='"stale"')
+    assert response.status_code == 412
+    current = curator_client.get(url)["ETag"]
+    assert curator_client.delete(url, HTTP_IF_MATCH=current).status_code == 204
+
+
+def test_a_transition_from_a_status_that_changed_meanwhile_is_a_409(
+    curator_client: APIClient,
+) -> None:
+    measure = make_measure()
+    source = make_source()
+    url = reverse("api:measure-transitions", kwargs={"pk": measure.pk})
+    body = {"to": "proposed", "expected": "threatened", "source": source.pk}
+    assert curator_client.post(url, body).status_code == 201
+    response = curator_client.post(url, {**body, "to": "withdrawn"})
+    assert response.status_code == 409
+    assert "proposed now, not threatened" in response.json()["errors"][0]["detail"]
+    measure.refresh_from_db()
+    assert measure.status == "proposed"
+    assert measure.status_changes.count() == 1
+
+
+def test_a_transition_with_a_stale_etag_is_a_412(curator_client: APIClient) -> None:
+    measure = make_measure()
+    detail = reverse("api:measure-detail", kwargs={"pk": measure.pk})
+    stale = curator_client.get(detail)["ETag"]
+    url = reverse("api:measure-transitions", kwargs={"pk": measure.pk})
+    source = make_source().pk
+    curator_client.post(url, {"to": "proposed", "source": source}, HTTP_IF_MATCH=stale)
+    response = curator_client.post(url, {"to": "adopted", "source": source}, HTTP_IF_MATCH=stale)
+    assert response.status_code == 412
+    measure.refresh_from_db()
+    assert measure.status == "proposed"

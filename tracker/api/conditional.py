@@ -1,0 +1,101 @@
+"""Conditional requests: ETag and Last-Modified on details, If-None-Match, If-Match.
+
+The ETag is a hash of the record's JSON representation, so it changes when
+anything shown changes, nested briefs included. ``If-None-Match`` with the
+current ETag gets a 304; a ``PUT``, ``PATCH`` or ``DELETE`` whose ``If-Match``
+no longer matches gets a 412 and changes nothing. The record is locked while
+the precondition is checked and the write made, so two curators editing one
+record cannot both win.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Model, QuerySet
+from django.utils.http import http_date
+from rest_framework import exceptions, status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+UNSAFE_METHODS = frozenset({"PUT", "PATCH", "DELETE", "POST"})
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = (
+        "The record changed since you read it (If-Match does not match its ETag). "
+        "Read it again and retry."
+    )
+    default_code = "precondition_failed"
+
+
+def etag_of(data: Any) -> str:
+    encoded = json.dumps(data, sort_keys=True, default=str, separators=(",", ":")).encode()
+    return f'"{hashlib.sha256(encoded).hexdigest()[:32]}"'
+
+
+def _listed_tags(header: str) -> list[str]:
+    return [tag.strip() for tag in header.split(",") if tag.strip()]
+
+
+def matches(header: str, etag: str, *, weak: bool) -> bool:
+    tags = _listed_tags(header)
+    if "*" in tags:
+        return True
+    if weak:  # If-None-Match compares weakly (RFC 9110 13.1.2)
+        tags = [tag.removeprefix("W/") for tag in tags]
+    return etag in tags
+
+
+class ConditionalRequestMixin(viewsets.GenericViewSet):
+    """ETags on ``retrieve``, preconditions on ``update``, ``partial_update`` and ``destroy``."""
+
+    def get_queryset(self) -> QuerySet[Any]:
+        queryset = super().get_queryset()
+        if self.request.method in UNSAFE_METHODS and transaction.get_connection().in_atomic_block:
+            # Lock only the record itself: nullable joins cannot be locked.
+            queryset = queryset.select_for_update(of=("self",))
+        return queryset
+
+    def current_etag(self, instance: Model) -> str:
+        # The resource's own representation, also for actions that take another body.
+        assert self.serializer_class is not None
+        return etag_of(self.serializer_class(instance, context=self.get_serializer_context()).data)
+
+    def check_if_match(self, request: Request, instance: Model) -> None:
+        header = request.headers.get("If-Match")
+        if header is not None and not matches(header, self.current_etag(instance), weak=False):
+            raise PreconditionFailed()
+
+    def with_validators(self, response: Response, instance: Model) -> Response:
+        if response.status_code < 300 and isinstance(response.data, dict):
+            response["ETag"] = etag_of(response.data)
+            updated_at = getattr(instance, "updated_at", None)
+            if updated_at is not None:
+                response["Last-Modified"] = http_date(updated_at.timestamp())
+        return response
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        instance = self.get_object()
+        data = self.get_serializer(instance).data
+        etag = etag_of(data)
+        if matches(request.headers.get("If-None-Match", ""), etag, weak=True):
+            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
+        return self.with_validators(Response(data), instance)
+
+    @transaction.atomic
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        instance = self.get_object()
+        self.check_if_match(request, instance)
+        response = super().update(request, *args, **kwargs)  # type: ignore[misc]
+        instance.refresh_from_db()
+        return self.with_validators(response, instance)
+
+    @transaction.atomic
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self.check_if_match(request, self.get_object())
+        return super().destroy(request, *args, **kwargs)  # type: ignore[misc]
