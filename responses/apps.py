@@ -9,3 +9,5 @@ class ResponsesConfig(AppConfig):
         from responses import signals
 
         signals.connect()
+        # Registers the SQLite MEDIAN aggregate on every new connection.
+        import tracker.aggregates  # noqa: F401

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from responses.api.analysis import EventMatrixView, FollowThroughView
+
+urlpatterns: list[URLPattern] = [
+    path("events/<slug:slug>/matrix/", EventMatrixView.as_view(), name="event-matrix"),
+    path("stats/follow-through/", FollowThroughView.as_view(), name="follow-through"),
+]

@@ -1,3 +1,4 @@
+from responses.models.changes import Change, ChangeAction
 from responses.models.conflicts import Conflict, ConflictParty
 from responses.models.events import Event, EventParticipant, EventRelation
 from responses.models.measures import Measure, MeasureStatusChange
@@ -5,6 +6,8 @@ from responses.models.positions import Position
 from responses.models.sources import Source
 
 __all__ = [
+    "Change",
+    "ChangeAction",
     "Conflict",
     "ConflictParty",
     "Event",

@@ -79,7 +79,11 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
     def paginate_queryset(
         self, queryset: Any, request: Request, view: Any = None
     ) -> list[Any] | None:
-        self.cursor_mode = self.cursor_query_param in request.query_params
+        # Cursor paging is for plain record lists (views that opt in), not aggregates.
+        self.cursor_mode = (
+            getattr(view, "cursor_paging", False)
+            and self.cursor_query_param in request.query_params
+        )
         if not self.cursor_mode:
             return super().paginate_queryset(queryset, request, view)
         return self._paginate_by_cursor(queryset, request)
@@ -148,7 +152,7 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
         return paged
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
-        return [
+        parameters = [
             {
                 "name": self.limit_query_param,
                 "required": False,
@@ -166,6 +170,11 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
                 "description": "Index of the first result to return (default 0).",
                 "schema": {"type": "integer", "minimum": 0},
             },
+        ]
+        if not getattr(view, "cursor_paging", False):
+            return parameters
+        return [
+            *parameters,
             {
                 "name": self.cursor_query_param,
                 "required": False,

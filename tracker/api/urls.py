@@ -4,6 +4,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from actors.api.views import ActorViewSet, MembershipViewSet
+from responses.api.changes import ChangeFeedViewSet
 from responses.api.views import (
     ConflictViewSet,
     EventViewSet,
@@ -24,6 +25,7 @@ router.register("positions", PositionViewSet)
 router.register("measures", MeasureViewSet)
 router.register("status-changes", StatusChangeViewSet, basename="status-change")
 router.register("sources", SourceViewSet)
+router.register("changes", ChangeFeedViewSet, basename="change")
 
 urlpatterns = [
     path("api/v1/", include("responses.api.analysis_urls")),

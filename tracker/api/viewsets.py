@@ -19,8 +19,12 @@ class TrackerViewSet(
 ):
     """Read and write, with ETags, preconditions, CSV and a streaming export."""
 
+    cursor_paging = True
+
 
 class TrackerReadOnlyViewSet(
     ConditionalRequestMixin, CsvExportMixin, mixins.RetrieveModelMixin, mixins.ListModelMixin
 ):
     """Read only, with ETags, CSV and a streaming export."""
+
+    cursor_paging = True
