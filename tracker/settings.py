@@ -189,6 +189,7 @@ SPECTACULAR_SETTINGS = {
         "DatePrecisionEnum": "tracker.choices.DatePrecision",
         "ImpactEnum": "responses.choices.Impact",
         "EventRelationKindEnum": "responses.choices.EventRelationKind",
+        "TimelineItemTypeEnum": "responses.timelines.TimelineType",
         "ValidationErrorEnum": f"{_ERROR_ENUMS}.ValidationErrorEnum.choices",
         "ClientErrorEnum": f"{_ERROR_ENUMS}.ClientErrorEnum.choices",
         "ServerErrorEnum": f"{_ERROR_ENUMS}.ServerErrorEnum.choices",

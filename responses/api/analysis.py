@@ -8,7 +8,7 @@ from typing import Any
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import generics, pagination, serializers
+from rest_framework import generics, serializers
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -232,27 +232,6 @@ class FollowThroughFilterSet(BaseFilterSet):
         fields = ["actor_kind", "actor", "target", "kind", "announced_after", "announced_before"]
 
 
-class StatisticsPagination(LimitOffsetPagination):
-    """The project's limit/offset paging, without its sync cursor.
-
-    A cursor resumes from a record's updated_at; a row of statistics has none,
-    and re-sorting the grouped rows by it would split them.
-    """
-
-    def paginate_queryset(
-        self, queryset: Any, request: Request, view: Any = None
-    ) -> list[Any] | None:
-        return pagination.LimitOffsetPagination.paginate_queryset(self, queryset, request, view)
-
-    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
-        paging = {self.limit_query_param, self.offset_query_param}
-        return [
-            parameter
-            for parameter in super().get_schema_operation_parameters(view)
-            if parameter["name"] in paging
-        ]
-
-
 def _count(help_text: str) -> serializers.IntegerField:
     return serializers.IntegerField(help_text=help_text)
 
@@ -299,7 +278,7 @@ class FollowThroughView(generics.ListAPIView):
     queryset = Measure.objects.all()
     serializer_class = FollowThroughSerializer
     filterset_class = FollowThroughFilterSet
-    pagination_class = StatisticsPagination
+    pagination_class = LimitOffsetPagination
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         rows = follow_through(self.filter_queryset(self.get_queryset()))

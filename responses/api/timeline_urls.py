@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from responses.api.timelines import ActorTimelineView, ConflictTimelineView
+
+urlpatterns: list[URLPattern] = [
+    path("actors/<slug:slug>/timeline/", ActorTimelineView.as_view(), name="actor-timeline"),
+    path(
+        "conflicts/<slug:slug>/timeline/",
+        ConflictTimelineView.as_view(),
+        name="conflict-timeline",
+    ),
+]

@@ -146,7 +146,7 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
         paged = super().get_paginated_response_schema(schema)
         paged["properties"]["count"]["nullable"] = True
         paged["properties"]["count"]["description"] = (
-            "Total number of matching records; null on cursor pages."
+            "Total number of matching items; null on sync cursor pages."
         )
         paged["required"] = ["count", "next", "previous", "results"]
         return paged

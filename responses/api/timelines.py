@@ -1,0 +1,207 @@
+"""The timeline endpoints: an actor's and a conflict's records, merged in date order."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
+from rest_framework import generics, serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from actors.api.serializers import ActorBriefSerializer
+from actors.models import Actor
+from responses.models import Conflict
+from responses.timelines import (
+    TimelineFilters,
+    TimelineItem,
+    TimelineRows,
+    TimelineType,
+    actor_timeline,
+    conflict_timeline,
+    timeline_items,
+)
+from tracker.api.pagination import LimitOffsetPagination
+from tracker.choices import DatePrecision
+
+
+class TimelineQuerySerializer(serializers.Serializer):
+    """The query parameters a timeline accepts."""
+
+    type = serializers.MultipleChoiceField(
+        choices=TimelineType.choices,
+        required=False,
+        help_text="Only items of these types (repeat the parameter for several); all by default.",
+    )
+    after = serializers.DateField(
+        required=False,
+        help_text="Only items dated on or after this date; undated items are left out.",
+    )
+    before = serializers.DateField(
+        required=False,
+        help_text="Only items dated on or before this date; undated items are left out.",
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        after, before = attrs.get("after"), attrs.get("before")
+        if after is not None and before is not None and after > before:
+            raise serializers.ValidationError({"before": "Must be on or after the date in after."})
+        return attrs
+
+    def filters(self) -> TimelineFilters:
+        data = self.validated_data
+        return TimelineFilters(
+            types=data.get("type") or TimelineType.values,
+            after=data.get("after"),
+            before=data.get("before"),
+        )
+
+
+class TimelineItemSerializer(serializers.Serializer):
+    """An event, position, measure or status change on a timeline."""
+
+    type = serializers.ChoiceField(choices=TimelineType.choices, help_text="What the item is.")
+    id = serializers.IntegerField(help_text="The record's id (events also have a slug).")
+    date = serializers.DateField(
+        allow_null=True,
+        help_text=(
+            "When it happened: an event's occurred_on, a position's stated_on, a measure's "
+            "announced_on, a status change's changed_on; null when sources give no date."
+        ),
+    )
+    date_precision = serializers.ChoiceField(
+        choices=DatePrecision.choices,
+        allow_blank=True,
+        help_text=(
+            "How precise the date is: day, month or year (always day for measures and "
+            "status changes); empty when undated."
+        ),
+    )
+    undated = serializers.BooleanField(
+        help_text="True when the item has no date; undated items come last."
+    )
+    title = serializers.CharField(help_text="A one-line label for the item.")
+    url = serializers.SerializerMethodField(help_text="The item's own address in the API.")
+    actor = ActorBriefSerializer(
+        allow_null=True,
+        help_text=(
+            "Who acted: an event's initiator (null when none is recorded), the actor of a "
+            "position or measure, the measure's actor for a status change."
+        ),
+    )
+
+    @extend_schema_field(serializers.URLField())
+    def get_url(self, item: TimelineItem) -> str:
+        return self.context["request"].build_absolute_uri(item.record.get_absolute_url())
+
+
+TIMELINE_ORDER = (
+    "Items are ordered by date, oldest first, with undated items last; items of one date "
+    "(or all undated) are ordered event, position, measure, status change, then by id. "
+    "The date is an event's occurred_on, a position's stated_on, a measure's announced_on "
+    "and a status change's changed_on."
+)
+# The validation errors each query parameter can produce, for the schema's 400.
+QUERY_ERROR_CODES = {
+    "type": ["invalid_choice"],
+    "after": ["invalid"],
+    "before": ["invalid"],
+    "limit": ["invalid"],
+    "offset": ["invalid"],
+}
+
+
+class TimelineView(generics.GenericAPIView):
+    """A paginated timeline of the record named by the slug in the URL."""
+
+    serializer_class = TimelineItemSerializer
+    pagination_class = LimitOffsetPagination
+    lookup_field = "slug"
+    # The query parameters are read by TimelineQuerySerializer, not by a FilterSet.
+    filter_backends: list[Any] = []
+
+    def rows(self, subject: Any, filters: TimelineFilters) -> TimelineRows:
+        raise NotImplementedError
+
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        subject = self.get_object()
+        query = TimelineQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        page = self.paginate_queryset(self.rows(subject, query.filters()))
+        assert page is not None, "timelines are always paginated"
+        data = self.get_serializer(timeline_items(page), many=True).data
+        return self.get_paginated_response(data)
+
+
+def timeline_schema(
+    *, operation_id: str, summary: str, description: str, subject: str, example: str
+) -> Callable[[type[TimelineView]], type[TimelineView]]:
+    """Documents a timeline view: its parameters, its paginated items and its 400s."""
+    schema = extend_schema_view(
+        get=extend_schema(
+            operation_id=operation_id,
+            summary=summary,
+            description=f"{description} {TIMELINE_ORDER}",
+            parameters=[
+                OpenApiParameter(
+                    "slug",
+                    OpenApiTypes.STR,
+                    OpenApiParameter.PATH,
+                    description=f"Slug of the {subject}, such as {example}.",
+                ),
+                TimelineQuerySerializer,
+            ],
+            responses=TimelineItemSerializer(many=True),
+        )
+    )
+
+    def decorate(view: type[TimelineView]) -> type[TimelineView]:
+        view = schema(view)
+        for field_name, codes in QUERY_ERROR_CODES.items():
+            view = extend_validation_errors(codes, field_name=field_name, methods=["get"])(view)
+        return view
+
+    return decorate
+
+
+@timeline_schema(
+    operation_id="actors_timeline_list",
+    summary="What an actor did, said and was the target of, in date order",
+    description=(
+        "The events the actor initiated, was targeted by or took part in; the positions it "
+        "took or that target it; the measures it took or that target it; and the status "
+        "changes of those measures."
+    ),
+    subject="actor",
+    example="european-union",
+)
+class ActorTimelineView(TimelineView):
+    queryset = Actor.objects.all()
+
+    def rows(self, subject: Actor, filters: TimelineFilters) -> TimelineRows:
+        return actor_timeline(subject, filters)
+
+
+@timeline_schema(
+    operation_id="conflicts_timeline_list",
+    summary="A conflict's events and the responses to them, in date order",
+    description=(
+        "The conflict's events, the positions taken on them, the measures they prompted and "
+        "the status changes of those measures."
+    ),
+    subject="conflict",
+    example="russia-ukraine",
+)
+class ConflictTimelineView(TimelineView):
+    queryset = Conflict.objects.all()
+
+    def rows(self, subject: Conflict, filters: TimelineFilters) -> TimelineRows:
+        return conflict_timeline(subject, filters)
