@@ -11,6 +11,8 @@ from django.http import HttpRequest
 
 from actors.choices import ORGANIZATION_KINDS, ActorKind
 from actors.models import Actor, Membership
+from actors.resources import ActorResource, MembershipResource
+from tracker.admin import CuratedAdmin, ImportExportAdmin
 
 # Autocomplete lookups that only make sense for some kinds of actor, keyed by
 # the (app_label, model_name, field_name) the autocomplete view is asked for.
@@ -77,7 +79,8 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Actor)
-class ActorAdmin(admin.ModelAdmin):
+class ActorAdmin(CuratedAdmin):
+    resource_classes = (ActorResource,)
     form = ActorAdminForm
     list_display = ("name", "short_name", "slug", "kind", "country", "parent", "updated_at")
     list_filter = ("kind", "country")
@@ -113,7 +116,8 @@ class ActorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ImportExportAdmin):
+    resource_classes = (MembershipResource,)
     list_display = ("member", "organization", "started_on", "ended_on")
     list_filter = (("organization", admin.RelatedOnlyFieldListFilter),)
     list_select_related = ("member", "organization")

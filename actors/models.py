@@ -10,6 +10,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from actors.choices import ORGANIZATION_KINDS, ActorKind
 from tracker.models import TimestampedModel
@@ -95,6 +96,10 @@ class Actor(TimestampedModel):
 
     search_document = SearchDocument(
         A=("name", "short_name", "slug", "aliases"), C=("description",)
+    )
+
+    history = HistoricalRecords(
+        excluded_fields=["search_vector"],
     )
 
     class Meta:

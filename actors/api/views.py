@@ -4,10 +4,11 @@ from actors.api.serializers import ActorSerializer, MembershipSerializer
 from actors.filtersets import ActorFilterSet, MembershipFilterSet
 from actors.models import Actor, Membership
 from tracker.api.export import CsvColumn
+from tracker.api.history import HistoryMixin
 from tracker.api.viewsets import TrackerViewSet
 
 
-class ActorViewSet(TrackerViewSet):
+class ActorViewSet(HistoryMixin, TrackerViewSet):
     """States, organizations, alliances, people and groups that act or speak."""
 
     queryset = Actor.objects.select_related("parent")

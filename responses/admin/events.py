@@ -16,6 +16,8 @@ from responses.models import (
     Measure,
     Position,
 )
+from responses.resources import EventResource, PositionResource
+from tracker.admin import CuratedAdmin, HistoryAdmin
 
 TIMESTAMPS = ("created_at", "updated_at")
 
@@ -70,7 +72,7 @@ class MeasureInline(admin.TabularInline):
 
 
 @admin.register(Conflict)
-class ConflictAdmin(admin.ModelAdmin):
+class ConflictAdmin(HistoryAdmin):
     list_display = ("name", "slug", "started_on", "started_on_precision", "updated_at")
     list_filter = ("started_on_precision",)
     search_fields = ("name", "slug", "summary")
@@ -86,7 +88,8 @@ class ConflictAdmin(admin.ModelAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(CuratedAdmin):
+    resource_classes = (EventResource,)
     form = EventAdminForm
     list_display = (
         "title",
@@ -135,7 +138,8 @@ class EventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Position)
-class PositionAdmin(admin.ModelAdmin):
+class PositionAdmin(CuratedAdmin):
+    resource_classes = (PositionResource,)
     list_display = ("actor", "stance", "event", "target", "stated_on", "speaker", "cameo_code")
     list_filter = (
         "stance",

@@ -17,6 +17,8 @@ from django.urls import URLPattern, path, reverse
 from responses.forms import MeasureTransitionForm
 from responses.lifecycle import describe_allowed_moves
 from responses.models import Measure, MeasureStatusChange
+from responses.resources import MeasureResource
+from tracker.admin import CuratedAdmin
 
 TIMESTAMPS = ("created_at", "updated_at")
 
@@ -45,7 +47,8 @@ class MeasureStatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Measure)
-class MeasureAdmin(admin.ModelAdmin):
+class MeasureAdmin(CuratedAdmin):
+    resource_classes = (MeasureResource,)
     list_display = ("__str__", "kind", "status", "announced_on", "deadline", "event")
     list_filter = (
         "status",

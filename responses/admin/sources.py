@@ -16,12 +16,15 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 
 from responses.models import Source
+from responses.resources import SourceResource
+from tracker.admin import CuratedAdmin
 
 TIMESTAMPS = ("created_at", "updated_at")
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(CuratedAdmin):
+    resource_classes = (SourceResource,)
     list_display = ("title", "kind", "publisher", "published_on", "language", "url")
     list_filter = ("kind", "language")
     search_fields = ("title", "publisher", "url", "excerpt")

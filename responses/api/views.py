@@ -41,6 +41,7 @@ from responses.models import (
 from responses.reports import responses_by_actor
 from tracker.api.errors import ConflictError, ProtectedRecord
 from tracker.api.export import CsvColumn, CsvMany
+from tracker.api.history import HistoryMixin
 from tracker.api.viewsets import TrackerReadOnlyViewSet, TrackerViewSet
 
 TIMESTAMP_COLUMNS = (CsvColumn("created_at", "created_at"), CsvColumn("updated_at", "updated_at"))
@@ -49,7 +50,7 @@ SOURCE_IDS = CsvMany("source_ids", "sources")
 SLUG_PATTERN = "[-a-zA-Z0-9_]+"
 
 
-class SourceViewSet(TrackerViewSet):
+class SourceViewSet(HistoryMixin, TrackerViewSet):
     """Where claims come from: articles, statements, resolutions."""
 
     queryset = Source.objects.all()
@@ -77,7 +78,7 @@ class SourceViewSet(TrackerViewSet):
         instance.delete()
 
 
-class ConflictViewSet(TrackerViewSet):
+class ConflictViewSet(HistoryMixin, TrackerViewSet):
     """Long-running disputes that events belong to."""
 
     queryset = Conflict.objects.prefetch_related("parties", "sources")
@@ -97,7 +98,7 @@ class ConflictViewSet(TrackerViewSet):
     csv_many = (CsvMany("party_slugs", "parties", "slug"), SOURCE_IDS)
 
 
-class EventViewSet(TrackerViewSet):
+class EventViewSet(HistoryMixin, TrackerViewSet):
     """Things that happened: strikes, calls, summits, ceasefires."""
 
     queryset = Event.objects.select_related("conflict", "initiator", "target").prefetch_related(
@@ -151,7 +152,7 @@ class EventViewSet(TrackerViewSet):
         return Response(EventResponsesReportSerializer(report, context={"request": request}).data)
 
 
-class PositionViewSet(TrackerViewSet):
+class PositionViewSet(HistoryMixin, TrackerViewSet):
     """What an actor stated about an event or another actor."""
 
     queryset = Position.objects.select_related(
@@ -191,7 +192,7 @@ class CanChangeMeasure(permissions.DjangoModelPermissions):
     }
 
 
-class MeasureViewSet(TrackerViewSet):
+class MeasureViewSet(HistoryMixin, TrackerViewSet):
     """Sanctions, aid and other steps an actor threatens, proposes or takes."""
 
     queryset = Measure.objects.select_related(

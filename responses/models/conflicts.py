@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from tracker.choices import DatePrecision
 from tracker.models import TimestampedModel, precision_matches_date, validate_partial_date
@@ -56,6 +57,11 @@ class Conflict(TimestampedModel):
     )
 
     search_document = SearchDocument(A=("name", "slug"), B=("summary",))
+
+    history = HistoricalRecords(
+        excluded_fields=["search_vector"],
+        m2m_fields=["sources"],
+    )
 
     class Meta:
         ordering = ["name"]

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from responses.choices import EventKind, EventRelationKind, Impact
 from tracker.choices import DatePrecision
@@ -147,6 +148,11 @@ class Event(TimestampedModel):
     )
 
     search_document = SearchDocument(A=("title", "slug"), B=("location", "summary"))
+
+    history = HistoricalRecords(
+        excluded_fields=["search_vector"],
+        m2m_fields=["sources"],
+    )
 
     class Meta:
         ordering = ["-occurred_on", "title"]

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from responses.choices import MeasureKind, MeasureStatus
 from tracker.models import TimestampedModel
@@ -113,6 +114,11 @@ class Measure(TimestampedModel):
         A=("actor__name", "actor__short_name", "target__name"),
         B=("description",),
         C=("condition",),
+    )
+
+    history = HistoricalRecords(
+        excluded_fields=["search_vector"],
+        m2m_fields=["sources"],
     )
 
     class Meta:

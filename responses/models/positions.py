@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from actors.choices import ActorKind
 from responses.choices import CAMEO_ROOTS_BY_STANCE, Stance
@@ -103,6 +104,11 @@ class Position(TimestampedModel):
         A=("actor__name", "actor__short_name", "target__name", "event__title"),
         B=("summary",),
         C=("quote",),
+    )
+
+    history = HistoricalRecords(
+        excluded_fields=["search_vector"],
+        m2m_fields=["sources"],
     )
 
     class Meta:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from responses.choices import SourceKind
 from tracker.models import TimestampedModel
@@ -52,6 +53,10 @@ class Source(TimestampedModel):
     )
 
     search_document = SearchDocument(A=("title",), B=("publisher",), C=("excerpt",))
+
+    history = HistoricalRecords(
+        excluded_fields=["search_vector"],
+    )
 
     class Meta:
         ordering = ["-published_on", "title", "id"]
