@@ -5,11 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 
 from actors.choices import ORGANIZATION_KINDS, ActorKind
+from actors.merge import merge_actors
 from actors.models import Actor, Membership
 from actors.resources import ActorResource, MembershipResource
 from tracker.admin import CuratedAdmin, ImportExportAdmin
@@ -81,6 +85,7 @@ class MembershipInline(admin.TabularInline):
 @admin.register(Actor)
 class ActorAdmin(CuratedAdmin):
     resource_classes = (ActorResource,)
+    actions = ("merge_selected",)
     form = ActorAdminForm
     list_display = ("name", "short_name", "slug", "kind", "country", "parent", "updated_at")
     list_filter = ("kind", "country")
@@ -113,6 +118,41 @@ class ActorAdmin(CuratedAdmin):
         if kinds is not None:
             queryset = queryset.filter(kind__in=kinds)
         return queryset, may_have_duplicates
+
+    @admin.action(description="Merge selected actors into one", permissions=["change"])
+    def merge_selected(
+        self, request: HttpRequest, queryset: QuerySet[Actor]
+    ) -> HttpResponse | None:
+        actors = list(queryset.order_by("name"))
+        if len(actors) < 2:
+            self.message_user(request, "Select at least two actors to merge.", messages.WARNING)
+            return None
+        if "apply" in request.POST:
+            survivor = next(
+                (actor for actor in actors if str(actor.pk) == request.POST.get("survivor")), None
+            )
+            if survivor is None:
+                self.message_user(request, "Choose the actor to keep.", messages.ERROR)
+                return None
+            try:
+                report = merge_actors(survivor, actors)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+                return None
+            self.log_change(request, survivor, report.summary())
+            self.message_user(request, report.summary(), messages.SUCCESS)
+            return None
+        return TemplateResponse(
+            request,
+            "admin/actors/actor/merge.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Merge actors",
+                "opts": self.opts,
+                "actors": actors,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
 
 
 @admin.register(Membership)

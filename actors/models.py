@@ -108,12 +108,14 @@ class Actor(TimestampedModel):
             models.UniqueConstraint(
                 fields=["slug"],
                 name="actor_unique_slug",
+                violation_error_code="unique",
                 violation_error_message="An actor with this slug already exists.",
             ),
             models.UniqueConstraint(
                 fields=["wikidata_id"],
                 condition=~models.Q(wikidata_id=""),
                 name="actor_unique_wikidata_id",
+                violation_error_code="unique",
                 violation_error_message="Another actor has this Wikidata id.",
             ),
             models.CheckConstraint(
@@ -177,6 +179,7 @@ class Membership(TimestampedModel):
             models.UniqueConstraint(
                 fields=["member", "organization", "started_on"],
                 name="membership_unique_spell",
+                violation_error_code="unique",
                 violation_error_message="This membership is already recorded.",
             ),
             models.CheckConstraint(

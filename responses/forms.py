@@ -133,3 +133,24 @@ class MeasureTransitionForm(forms.Form):
             return
         for field, errors in error.error_dict.items():
             self.add_error(field if field in self.fields else None, errors)
+
+
+class BulkTransitionForm(forms.Form):
+    """Moves several measures to one status (each checked like a single move)."""
+
+    to = forms.ChoiceField(label="New status", choices=MeasureStatus.choices)
+    on = forms.DateField(
+        label="Date",
+        required=False,
+        widget=AdminDateWidget,
+        help_text="When the change happened; leave empty when the source gives no date.",
+    )
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
+
+    def __init__(self, *args: Any, admin_site: AdminSite, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["source"] = forms.ModelChoiceField(
+            queryset=Source.objects.all(),
+            widget=AutocompleteSelect(MeasureStatusChange._meta.get_field("source"), admin_site),
+            help_text="The source that reports the change.",
+        )

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 
+from responses.admin.measure_actions import lapse_past_deadline, transition_measures
 from responses.forms import MeasureTransitionForm
 from responses.lifecycle import describe_allowed_moves
 from responses.models import Measure, MeasureStatusChange
@@ -49,6 +50,7 @@ class MeasureStatusChangeInline(admin.TabularInline):
 @admin.register(Measure)
 class MeasureAdmin(CuratedAdmin):
     resource_classes = (MeasureResource,)
+    actions = (transition_measures, lapse_past_deadline)
     list_display = ("__str__", "kind", "status", "announced_on", "deadline", "event")
     list_filter = (
         "status",

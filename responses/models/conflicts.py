@@ -69,6 +69,7 @@ class Conflict(TimestampedModel):
             models.UniqueConstraint(
                 fields=["slug"],
                 name="conflict_unique_slug",
+                violation_error_code="unique",
                 violation_error_message="A conflict with this slug already exists.",
             ),
             models.CheckConstraint(
@@ -113,6 +114,7 @@ class ConflictParty(models.Model):
             models.UniqueConstraint(
                 fields=["conflict", "actor"],
                 name="conflict_party_unique",
+                violation_error_code="unique",
                 violation_error_message="This actor is already a party to the conflict.",
             ),
         ]

@@ -160,6 +160,7 @@ class Event(TimestampedModel):
             models.UniqueConstraint(
                 fields=["slug"],
                 name="event_unique_slug",
+                violation_error_code="unique",
                 violation_error_message="An event with this slug already exists.",
             ),
             models.CheckConstraint(
@@ -220,6 +221,7 @@ class EventParticipant(models.Model):
             models.UniqueConstraint(
                 fields=["event", "actor"],
                 name="event_participant_unique",
+                violation_error_code="unique",
                 violation_error_message="This actor already takes part in the event.",
             ),
         ]
@@ -252,6 +254,7 @@ class EventRelation(models.Model):
             models.UniqueConstraint(
                 fields=["from_event", "to_event", "relation"],
                 name="event_relation_unique",
+                violation_error_code="unique",
                 violation_error_message="These events are already linked this way.",
             ),
             models.CheckConstraint(

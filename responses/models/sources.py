@@ -65,6 +65,7 @@ class Source(TimestampedModel):
                 fields=["url"],
                 condition=~models.Q(url=""),
                 name="source_unique_url",
+                violation_error_code="unique",
                 violation_error_message="A source with this URL already exists.",
             ),
         ]
