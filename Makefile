@@ -7,7 +7,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-postgres lint format schema check-deploy migrations-check ci clean
+.PHONY: install run test test-postgres lint format schema check-deploy migrations-check migrations-roundtrip ci clean
 
 # The virtual environment is rebuilt only when the dependencies change.
 $(VENV)/.installed: pyproject.toml
@@ -52,12 +52,16 @@ check-deploy: install
 # Migrations match the models, and every one of them can be unapplied.
 migrations-check: install
 	$(PY) manage.py makemigrations --check --dry-run
-	scratch=$$(mktemp -d) && export DATABASE_URL=sqlite:///$$scratch/migrations.sqlite3 \
-		&& $(PY) manage.py migrate --noinput -v0 \
-		&& $(PY) manage.py migrate responses zero --noinput -v0 \
-		&& $(PY) manage.py migrate actors zero --noinput -v0 \
-		&& $(PY) manage.py migrate --noinput -v0 \
-		&& rm -rf $$scratch && echo "Migrations apply, unapply and reapply cleanly."
+	scratch=$$(mktemp -d) && DATABASE_URL=sqlite:///$$scratch/migrations.sqlite3 \
+		$(MAKE) --no-print-directory migrations-roundtrip && rm -rf $$scratch
+
+# Apply, unapply and reapply every migration on the database DATABASE_URL names.
+migrations-roundtrip: install
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py migrate responses zero --noinput -v0
+	$(PY) manage.py migrate actors zero --noinput -v0
+	$(PY) manage.py migrate --noinput -v0
+	@echo "Migrations apply, unapply and reapply cleanly."
 
 ci:
 	bash .ci/run

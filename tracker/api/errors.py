@@ -69,39 +69,36 @@ class ErrorCode412Enum(_TextChoices):
     PRECONDITION_FAILED = "precondition_failed"
 
 
-class Error412Serializer(serializers.Serializer):
-    code = serializers.ChoiceField(choices=ErrorCode412Enum.choices)
-    detail = serializers.CharField()
-    attr = serializers.CharField(allow_null=True)
-
-
-class ErrorResponse412Serializer(serializers.Serializer):
-    type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
-    errors = Error412Serializer(many=True)  # type: ignore[assignment]
-
-
 class ErrorCode413Enum(_TextChoices):
     PAYLOAD_TOO_LARGE = "payload_too_large"
 
 
-class Error409Serializer(serializers.Serializer):
-    code = serializers.ChoiceField(choices=ErrorCode409Enum.choices)
-    detail = serializers.CharField()
-    attr = serializers.CharField(allow_null=True)
+def error_response_serializer(status_code: int, codes: type[_TextChoices]) -> type:
+    """The schema of an error response whose codes are ``codes``, in the package's shape.
+
+    drf-standardized-errors documents the status codes it knows; these are ours.
+    """
+    error = type(
+        f"Error{status_code}Serializer",
+        (serializers.Serializer,),
+        {
+            "__module__": __name__,
+            "code": serializers.ChoiceField(choices=codes.choices),
+            "detail": serializers.CharField(),
+            "attr": serializers.CharField(allow_null=True),
+        },
+    )
+    return type(
+        f"ErrorResponse{status_code}Serializer",
+        (serializers.Serializer,),
+        {
+            "__module__": __name__,
+            "type": serializers.ChoiceField(choices=ClientErrorEnum.choices),
+            "errors": error(many=True),
+        },
+    )
 
 
-class ErrorResponse409Serializer(serializers.Serializer):
-    type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
-    # Shadows Serializer.errors; this serializer only describes the schema.
-    errors = Error409Serializer(many=True)  # type: ignore[assignment]
-
-
-class Error413Serializer(serializers.Serializer):
-    code = serializers.ChoiceField(choices=ErrorCode413Enum.choices)
-    detail = serializers.CharField()
-    attr = serializers.CharField(allow_null=True)
-
-
-class ErrorResponse413Serializer(serializers.Serializer):
-    type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
-    errors = Error413Serializer(many=True)  # type: ignore[assignment]
+ErrorResponse409Serializer = error_response_serializer(409, ErrorCode409Enum)
+ErrorResponse412Serializer = error_response_serializer(412, ErrorCode412Enum)
+ErrorResponse413Serializer = error_response_serializer(413, ErrorCode413Enum)
