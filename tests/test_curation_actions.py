@@ -135,3 +135,25 @@ def test_threats_past_their_deadline_lapse(admin_client: Client) -> None:
     assert change.source in overdue.sources.all()
     assert Measure.objects.get(pk=pending.pk).status == "threatened"
     assert Measure.objects.get(pk=adopted.pk).status == "adopted"
+
+
+def test_a_curator_saves_the_filters_of_a_list_and_finds_them_again(admin_client: Client) -> None:
+    make_measure(status="threatened")
+    changelist = reverse("admin:responses_measure_changelist")
+    page = admin_client.get(changelist, {"status__exact": "threatened", "p": "1"})
+    assert b"Saved filters" in page.content
+    assert b'value="status__exact=threatened"' in page.content  # paging is not saved
+    response = admin_client.post(
+        reverse("admin:responses_measure_save_filters"),
+        {"name": "Open threats", "query": "status__exact=threatened", "shared": "on"},
+    )
+    assert response.status_code == 302
+    again = admin_client.get(changelist)
+    assert b'href="?status__exact=threatened"' in again.content
+    assert b"Open threats" in again.content
+    duplicate = admin_client.post(
+        reverse("admin:responses_measure_save_filters"),
+        {"name": "Open threats", "query": "status__exact=threatened", "shared": "on"},
+        follow=True,
+    )
+    assert b"already saved" in duplicate.content

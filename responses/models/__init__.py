@@ -3,6 +3,7 @@ from responses.models.conflicts import Conflict, ConflictParty
 from responses.models.events import Event, EventParticipant, EventRelation
 from responses.models.measures import Measure, MeasureStatusChange
 from responses.models.positions import Position
+from responses.models.saved_filters import SavedFilter
 from responses.models.sources import Source
 
 __all__ = [
@@ -16,5 +17,6 @@ __all__ = [
     "Measure",
     "MeasureStatusChange",
     "Position",
+    "SavedFilter",
     "Source",
 ]

@@ -103,8 +103,9 @@ class TestActorPages:
             make_actor(name=f"Ministry {number}", parent=make_actor(name=f"State {number}"))
 
         # session, user, filtered count, total count, the page of actors with
-        # their parents, the country filter's distinct values.
-        with django_assert_max_num_queries(6):
+        # their parents, the country filter's distinct values, and the saved
+        # filters (the list's content type, its saved filters).
+        with django_assert_max_num_queries(8):
             response = admin_client.get(reverse("admin:actors_actor_changelist"))
 
         assert response.status_code == 200
@@ -283,8 +284,9 @@ class TestMembershipPages:
             make_membership()
 
         # session, user, filtered count, total count, the page with members
-        # and organizations, the organization filter's choices.
-        with django_assert_max_num_queries(6):
+        # and organizations, the organization filter's choices, and the saved
+        # filters (the list's content type, its saved filters).
+        with django_assert_max_num_queries(8):
             response = admin_client.get(reverse("admin:actors_membership_changelist"))
 
         assert len(response.context["cl"].result_list) == 8

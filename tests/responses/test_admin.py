@@ -182,12 +182,13 @@ class TestEveryModelsPages:
         # page of rows with their related records joined. Then a date
         # hierarchy costs two (date range, distinct dates) and each filter
         # that lists values from the data (country, language, related-only
-        # actors and conflicts) one.
-        ("source", lambda: make_source(published_on=datetime.date(2025, 3, 1)), 5 + 2 + 1),
-        ("conflict", make_conflict_with_party, 5),
-        ("event", lambda: make_event(initiator=make_actor(), target=make_actor()), 5 + 2 + 4),
-        ("position", lambda: make_position(target=make_actor()), 5 + 2 + 2),
-        ("measure", lambda: make_measure(event=make_event()), 5 + 2 + 2),
+        # actors and conflicts) one. Lists with saved filters read them (two:
+        # the list's content type, its saved filters).
+        ("source", lambda: make_source(published_on=datetime.date(2025, 3, 1)), 5 + 2 + 1 + 2),
+        ("conflict", make_conflict_with_party, 5 + 2),
+        ("event", lambda: make_event(initiator=make_actor(), target=make_actor()), 5 + 2 + 4 + 2),
+        ("position", lambda: make_position(target=make_actor()), 5 + 2 + 2 + 2),
+        ("measure", lambda: make_measure(event=make_event()), 5 + 2 + 2 + 2),
         ("measurestatuschange", make_status_change, 5 + 2),
     ],
 )
