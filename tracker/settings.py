@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "drf_standardized_errors",
     "actors",
     "responses",
+    "accounts",
 ]
 
 MIDDLEWARE = [
