@@ -33,7 +33,8 @@ class ServiceTokenForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if self.instance.pk is not None:
+        # The primary key is the digest, an empty string until the token is saved.
+        if not self.instance._state.adding:
             self.fields["access"].initial = "read_only" if self.instance.read_only else "read_write"
 
     def save(self, commit: bool = True) -> ServiceToken:

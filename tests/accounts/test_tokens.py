@@ -239,6 +239,12 @@ class TestTheAdmin:
             assert key.encode() not in page.content
             assert key[15:].encode() not in page.content
 
+    def test_the_add_page_chooses_no_access_in_advance(self, admin_client: Client) -> None:
+        response = admin_client.get(reverse("admin:accounts_servicetoken_add"))
+        assert response.status_code == 200
+        assert b'name="access" value="read_only"' in response.content
+        assert b"checked" not in response.content
+
     def test_the_access_must_be_chosen(self, admin_client: Client, service: User) -> None:
         response = admin_client.post(
             reverse("admin:accounts_servicetoken_add"),
@@ -275,6 +281,13 @@ class TestTheAdmin:
             assert text in content
         assert f"{read_write_key[:15]}…" in content
         assert read_only_key[15:] not in content
+
+    def test_the_change_page_shows_the_current_access(
+        self, admin_client: Client, service: User
+    ) -> None:
+        token, _ = issue_token(service, name="dashboard", read_only=True)
+        response = admin_client.get(reverse("admin:accounts_servicetoken_change", args=[token.pk]))
+        assert response.context["adminform"].form["access"].value() == "read_only"
 
     def test_an_admin_changes_a_token_to_read_only(
         self, admin_client: Client, service: User
