@@ -32,7 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "import_export",
     "actors",
     "responses",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -133,7 +134,7 @@ LOGGING = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.ServiceTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
@@ -151,6 +152,14 @@ REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "URL_FIELD_NAME": "url",
 }
+
+# API tokens for service accounts (accounts app): hashed by django-rest-knox,
+# sent as "Authorization: Token <key>", valid until revoked unless the admin
+# who creates one gives it an expiry.
+KNOX_TOKEN_MODEL = "accounts.ServiceToken"
+REST_KNOX = {"TOKEN_TTL": None, "AUTH_HEADER_PREFIX": "Token"}
+# Knox's migrations only create its own token table, which ours replaces.
+MIGRATION_MODULES = {"knox": None}
 
 DRF_STANDARDIZED_ERRORS = {
     "EXCEPTION_HANDLER_CLASS": "tracker.api.errors.ExceptionHandler",
