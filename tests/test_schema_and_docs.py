@@ -54,6 +54,22 @@ def test_writes_read_slugs_and_reads_show_briefs() -> None:
     assert speaker["nullable"] is True
 
 
+def test_reads_are_open_to_anyone_and_writes_need_credentials() -> None:
+    # Generated clients decide from `security` whether a call needs a token:
+    # {} marks an operation anyone may call.
+    schema = yaml.safe_load(COMMITTED_SCHEMA.read_text())
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            anonymous = {} in operation["security"]
+            assert anonymous == (method == "get"), f"{method.upper()} {path}"
+
+
+def test_read_only_resources_document_no_writes() -> None:
+    schema = yaml.safe_load(COMMITTED_SCHEMA.read_text())
+    assert set(schema["paths"]["/api/v1/status-changes/{id}/"]) == {"get"}
+    assert set(schema["paths"]["/api/v1/status-changes/"]) == {"get"}
+
+
 @pytest.mark.parametrize(
     ("path", "content_type"),
     [

@@ -3,12 +3,31 @@ from __future__ import annotations
 from typing import Any
 
 from drf_standardized_errors.openapi import AutoSchema as StandardizedErrorsAutoSchema
+from rest_framework import permissions
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
 class AutoSchema(StandardizedErrorsAutoSchema):
-    """Documents the error responses each operation can really return."""
+    """Documents the error responses each operation can really return, and who may call it."""
+
+    def get_auth(self) -> list[dict[str, Any]]:
+        # drf-spectacular marks an operation as open ({}) only for AllowAny and
+        # IsAuthenticatedOrReadOnly. Our reads are open through
+        # DjangoModelPermissionsOrAnonReadOnly; without {} generated clients
+        # would demand a token for every read.
+        auths = super().get_auth()
+        if {} not in auths and self.method in permissions.SAFE_METHODS and self._open_to_anyone():
+            auths.append({})
+        return auths
+
+    def _open_to_anyone(self) -> bool:
+        checks = self.view.get_permissions()
+        return bool(checks) and all(
+            isinstance(check, permissions.DjangoModelPermissions)
+            and not check.authenticated_users_only
+            for check in checks
+        )
 
     def _should_add_error_response(self, responses: dict, status_code: str) -> bool:
         if status_code == "409":
