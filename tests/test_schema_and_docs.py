@@ -55,13 +55,16 @@ def test_writes_read_slugs_and_reads_show_briefs() -> None:
 
 
 def test_reads_are_open_to_anyone_and_writes_need_credentials() -> None:
-    # Generated clients decide from `security` whether a call needs a token:
-    # {} marks an operation anyone may call.
+    # Generated clients decide from `security` whether a call needs a token.
     schema = yaml.safe_load(COMMITTED_SCHEMA.read_text())
+    assert "security" not in schema
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
-            anonymous = {} in operation["security"]
-            assert anonymous == (method == "get"), f"{method.upper()} {path}"
+            if method == "get":
+                assert "security" not in operation, f"GET {path}"
+            else:
+                assert {"tokenAuth": []} in operation["security"], f"{method.upper()} {path}"
+                assert {} not in operation["security"], f"{method.upper()} {path}"
 
 
 def test_read_only_resources_document_no_writes() -> None:
