@@ -257,7 +257,10 @@ class MeasureViewSet(TrackerViewSet):
         except StatusChanged as exc:
             raise ConflictError(str(exc)) from exc
         data = StatusChangeSerializer(change, context={"request": request}).data
-        return Response(data, status=status.HTTP_201_CREATED, headers={"Location": data["url"]})
+        # str(): the url is a Hyperlink, and WSGI servers such as runserver's
+        # refuse any header value that is not exactly a str.
+        location = str(data["url"])
+        return Response(data, status=status.HTTP_201_CREATED, headers={"Location": location})
 
 
 class StatusChangeViewSet(TrackerReadOnlyViewSet):
