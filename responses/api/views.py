@@ -5,6 +5,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import permissions, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -191,6 +192,11 @@ class CanChangeMeasure(permissions.DjangoModelPermissions):
     }
 
 
+# The lifecycle's refusals (responses.lifecycle), so clients know the codes.
+@extend_validation_errors(["illegal_transition"], field_name="to", actions=["transitions"])
+@extend_validation_errors(
+    ["before_previous_change", "before_effective"], field_name="on", actions=["transitions"]
+)
 class MeasureViewSet(TrackerViewSet):
     """Sanctions, aid and other steps an actor threatens, proposes or takes."""
 
