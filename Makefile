@@ -27,6 +27,11 @@ run: install
 		|| echo "The local admin user already exists (admin / admin unless you changed it)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# As deployed (gunicorn, DEBUG off, static files from WhiteNoise) on plain http: see bin/serve.
+.PHONY: serve
+serve: install
+	PY=$(PY) HOST=$(HOST) PORT=$(PORT) bin/serve
+
 test: install
 	$(BIN)/pytest
 
