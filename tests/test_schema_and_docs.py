@@ -118,6 +118,17 @@ def test_the_browsable_api_shows_the_filter_form(client: Client) -> None:
 
 
 @pytest.mark.django_db
+def test_the_filter_form_offers_actors_by_name_under_plain_labels(client: Client) -> None:
+    from tests.factories import make_actor
+
+    make_actor(slug="european-union", name="European Union")
+    html = client.get("/api/v1/positions/", HTTP_ACCEPT="text/html").content.decode()
+    assert '<label for="id_actor">Actor:</label>' in html
+    assert '<label for="id_actor_member_of">Actor member of:</label>' in html
+    assert '<option value="european-union">European Union</option>' in html
+
+
+@pytest.mark.django_db
 def test_health_reports_the_database_up(client: Client) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
