@@ -12,7 +12,7 @@ from django.test import Client
 def test_the_favicon_browsers_ask_for_is_served(client: Client) -> None:
     response = client.get("/favicon.ico")
     assert response.status_code == 200
-    assert b"".join(response.streaming_content).startswith(b"\x00\x00\x01\x00")  # an ICO file
+    assert response.getvalue().startswith(b"\x00\x00\x01\x00")  # an ICO file
 
 
 def test_static_files_are_served_by_the_app(client: Client) -> None:
