@@ -1,8 +1,8 @@
 """The production server under test: ``bin/serve`` (what ``make serve`` runs).
 
-Each server gets a database of its own (a fresh SQLite file unless
-``E2E_DATABASE_URL`` names another), so the flows that change data cannot
-disturb one another. The collected static files are shared between servers.
+Each server gets a database of its own, a fresh SQLite file, so the flows
+that change data cannot disturb one another. The collected static files are
+shared between servers.
 """
 
 from __future__ import annotations
@@ -92,7 +92,7 @@ def start_server(workdir: Path, static_root: Path) -> Server:
         "PY": sys.executable,
         "HOST": "127.0.0.1",
         "PORT": str(port),
-        "DATABASE_URL": os.environ.get("E2E_DATABASE_URL", f"sqlite:///{workdir / 'db.sqlite3'}"),
+        "DATABASE_URL": f"sqlite:///{workdir / 'db.sqlite3'}",
         "STATIC_ROOT": str(static_root),
         # Set once, so the helper commands below share the server's key.
         "SECRET_KEY": f"e2e-only-{os.urandom(24).hex()}",
