@@ -94,7 +94,7 @@ def start_server(workdir: Path, static_root: Path) -> Server:
         "PORT": str(port),
         "DATABASE_URL": f"sqlite:///{workdir / 'db.sqlite3'}",
         "STATIC_ROOT": str(static_root),
-        # Set once, so the helper commands below share the server's key.
+        # Set once, so the management commands run next share the server's key.
         "SECRET_KEY": f"e2e-only-{os.urandom(24).hex()}",
         "DEBUG": "false",
     }
