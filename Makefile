@@ -27,8 +27,23 @@ run: install
 		|| echo "The local admin user already exists (admin / admin unless you changed it)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# As deployed (gunicorn, DEBUG off, static files from WhiteNoise) on plain http: see bin/serve.
+.PHONY: serve
+serve: install
+	PY=$(PY) HOST=$(HOST) PORT=$(PORT) bin/serve
+
 test: install
 	$(BIN)/pytest -n auto
+
+# The browser suite (tests/e2e) against the production server, in Debian's Chromium,
+# installed here when missing (never a browser download). E2E_ARGS passes options:
+# --screenshots=all, --readme-screenshots (see tests/e2e/conftest.py).
+.PHONY: e2e
+e2e: install
+	@test -x /usr/bin/chromium || { apt-get update -qq \
+		&& DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			chromium fonts-liberation fonts-dejavu-core; }
+	$(BIN)/pytest tests/e2e $(E2E_ARGS)
 
 test-postgres: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(BIN)/pytest -n auto

@@ -42,6 +42,15 @@ def describe_allowed_moves(status: str) -> str:
     return f"From {status} a measure can move to: {', '.join(moves)}."
 
 
+def refusal(field: str, message: str, *, code: str) -> ValidationError:
+    """An error on one field that keeps its code.
+
+    ``ValidationError({field: message}, code=...)`` drops the code: Django
+    applies it only to a lone message, not to the messages of a dict.
+    """
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
 def transition_measure(
     measure: Measure,
     *,
@@ -62,21 +71,19 @@ def transition_measure(
         if expected is not None and locked.status != expected:
             raise StatusChanged(expected, locked.status)
         if to not in allowed_moves(locked.status):
-            raise ValidationError(
-                {
-                    "to": f"Cannot move from {locked.status} to {to}. "
-                    f"{describe_allowed_moves(locked.status)}"
-                },
+            raise refusal(
+                "to",
+                f"Cannot move from {locked.status} to {to}. "
+                f"{describe_allowed_moves(locked.status)}",
                 code="illegal_transition",
             )
         last_change = locked.status_changes.exclude(changed_on=None).order_by("-changed_on").first()
         previous_date = last_change.changed_on if last_change is not None else None
         if on is not None and previous_date is not None and on < previous_date:
-            raise ValidationError(
-                {
-                    "on": f"The previous status change is dated {previous_date}; "
-                    "a later change cannot be dated before it."
-                },
+            raise refusal(
+                "on",
+                f"The previous status change is dated {previous_date}; "
+                "a later change cannot be dated before it.",
                 code="before_previous_change",
             )
         update_fields = ["status", "updated_at"]
@@ -86,11 +93,10 @@ def transition_measure(
                 update_fields.append("effective_on")
             if to in ENDING_STATUSES and locked.ended_on is None:
                 if locked.effective_on is not None and on < locked.effective_on:
-                    raise ValidationError(
-                        {
-                            "on": f"The measure took effect on {locked.effective_on}; "
-                            "it cannot end before that."
-                        },
+                    raise refusal(
+                        "on",
+                        f"The measure took effect on {locked.effective_on}; "
+                        "it cannot end before that.",
                         code="before_effective",
                     )
                 locked.ended_on = on

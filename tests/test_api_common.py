@@ -159,3 +159,16 @@ def test_a_limit_above_the_maximum_is_capped(api_client: APIClient) -> None:
 def test_status_changes_are_read_only(curator_client: APIClient) -> None:
     response = curator_client.post(reverse("api:status-change-list"), {}, format="json")
     assert response.status_code == 405
+
+
+@pytest.mark.parametrize("method", ["put", "patch", "delete"])
+def test_a_recorded_status_change_cannot_be_rewritten(
+    curator_client: APIClient, method: str
+) -> None:
+    from responses.lifecycle import transition_measure
+    from tests.factories import make_measure, make_source
+
+    change = transition_measure(make_measure(), to="proposed", source=make_source())
+    url = reverse("api:status-change-detail", args=[change.pk])
+    response = getattr(curator_client, method)(url, {}, format="json")
+    assert response.status_code == 405

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -54,6 +55,28 @@ def test_writes_read_slugs_and_reads_show_briefs() -> None:
     assert speaker["nullable"] is True
 
 
+def test_reads_are_open_to_anyone_and_writes_need_credentials() -> None:
+    # Generated clients decide from `security` whether a call needs a token.
+    schema = yaml.safe_load(COMMITTED_SCHEMA.read_text())
+    assert "security" not in schema
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            if method == "get" and path.endswith("/history/"):
+                # History names the people who made changes: signed-in readers only.
+                assert {"tokenAuth": []} in operation["security"], f"GET {path}"
+            elif method == "get":
+                assert "security" not in operation, f"GET {path}"
+            else:
+                assert {"tokenAuth": []} in operation["security"], f"{method.upper()} {path}"
+                assert {} not in operation["security"], f"{method.upper()} {path}"
+
+
+def test_read_only_resources_document_no_writes() -> None:
+    schema = yaml.safe_load(COMMITTED_SCHEMA.read_text())
+    assert set(schema["paths"]["/api/v1/status-changes/{id}/"]) == {"get"}
+    assert set(schema["paths"]["/api/v1/status-changes/"]) == {"get"}
+
+
 @pytest.mark.parametrize(
     ("path", "content_type"),
     [
@@ -68,9 +91,13 @@ def test_the_docs_are_served_without_internet(client: Client, path: str, content
     assert response.status_code == 200
     assert response["Content-Type"].startswith(content_type)
     if content_type == "text/html":
-        # The pages load their scripts from our own static files, not a CDN.
-        assert b"cdn." not in response.content
-        assert b"/static/drf_spectacular_sidecar/" in response.content
+        # The pages load their scripts, styles and fonts from our own static
+        # files, not a CDN. (The browser suite also watches what they fetch.)
+        html = response.content.decode()
+        loaded = re.findall(r'<(?:script|link|img)\b[^>]*\b(?:src|href)="([^"]+)"', html)
+        assert loaded
+        assert [url for url in loaded if "//" in url] == []
+        assert "/static/drf_spectacular_sidecar/" in html
 
 
 @pytest.mark.django_db
@@ -96,6 +123,17 @@ def test_the_browsable_api_shows_the_filter_form(client: Client) -> None:
     assert response.status_code == 200
     assert b"Filters" in response.content
     assert b'name="stance"' in response.content
+
+
+@pytest.mark.django_db
+def test_the_filter_form_offers_actors_by_name_under_plain_labels(client: Client) -> None:
+    from tests.factories import make_actor
+
+    make_actor(slug="european-union", name="European Union")
+    html = client.get("/api/v1/positions/", HTTP_ACCEPT="text/html").content.decode()
+    assert '<label for="id_actor">Actor:</label>' in html
+    assert '<label for="id_actor_member_of">Actor member of:</label>' in html
+    assert '<option value="european-union">European Union</option>' in html
 
 
 @pytest.mark.django_db

@@ -20,6 +20,7 @@ from responses.models import (
 )
 from tracker.api.fields import BriefRelatedField
 from tracker.api.serializers import ValidatedModelSerializer
+from tracker.choices import DatePrecision
 
 # Briefs: how each record looks when nested in another one.
 
@@ -50,6 +51,14 @@ class EventBriefSerializer(serializers.ModelSerializer):
     """An event as it appears inside other records."""
 
     url = serializers.HyperlinkedIdentityField(view_name="api:event-detail", lookup_field="slug")
+    # Declared because DRF drops allow_blank from read-only fields, and the
+    # schema would then promise day, month or year where an undated event has "".
+    occurred_on_precision = serializers.ChoiceField(
+        choices=DatePrecision.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text=Event._meta.get_field("occurred_on_precision").help_text,
+    )
 
     class Meta:
         model = Event

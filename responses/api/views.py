@@ -5,6 +5,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema
+from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework import permissions, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -192,6 +193,11 @@ class CanChangeMeasure(permissions.DjangoModelPermissions):
     }
 
 
+# The lifecycle's refusals (responses.lifecycle), so clients know the codes.
+@extend_validation_errors(["illegal_transition"], field_name="to", actions=["transitions"])
+@extend_validation_errors(
+    ["before_previous_change", "before_effective"], field_name="on", actions=["transitions"]
+)
 class MeasureViewSet(HistoryMixin, TrackerViewSet):
     """Sanctions, aid and other steps an actor threatens, proposes or takes."""
 
@@ -258,7 +264,10 @@ class MeasureViewSet(HistoryMixin, TrackerViewSet):
         except StatusChanged as exc:
             raise ConflictError(str(exc)) from exc
         data = StatusChangeSerializer(change, context={"request": request}).data
-        return Response(data, status=status.HTTP_201_CREATED, headers={"Location": data["url"]})
+        # str(): the url is a Hyperlink, and WSGI servers such as runserver's
+        # refuse any header value that is not exactly a str.
+        location = str(data["url"])
+        return Response(data, status=status.HTTP_201_CREATED, headers={"Location": location})
 
 
 class StatusChangeViewSet(TrackerReadOnlyViewSet):

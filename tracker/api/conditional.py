@@ -52,7 +52,7 @@ def matches(header: str, etag: str, *, weak: bool) -> bool:
 
 
 class ConditionalRequestMixin(viewsets.GenericViewSet):
-    """ETags on ``retrieve``, preconditions on ``update``, ``partial_update`` and ``destroy``."""
+    """ETags on ``retrieve``, and the If-Match check that writes use."""
 
     def get_queryset(self) -> QuerySet[Any]:
         queryset = super().get_queryset()
@@ -86,6 +86,15 @@ class ConditionalRequestMixin(viewsets.GenericViewSet):
         if matches(request.headers.get("If-None-Match", ""), etag, weak=True):
             return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
         return self.with_validators(Response(data), instance)
+
+
+class ConditionalWriteMixin(ConditionalRequestMixin):
+    """Preconditions on ``update``, ``partial_update`` and ``destroy``.
+
+    Apart from ``ConditionalRequestMixin`` because the router wires a route for
+    every method a viewset has: on a read-only viewset these would be
+    documented, and answer 500 instead of 405.
+    """
 
     @transaction.atomic
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -82,6 +82,17 @@ class BaseFilterSet(filters.FilterSet):
         ),
     )
 
+    @classmethod
+    def get_filters(cls) -> dict[str, filters.Filter]:
+        found = super().get_filters()
+        for name, filter_ in found.items():
+            # django-filter labels a filter after its lookup path ("Actor
+            # memberships organization slug"); the browsable API's filter form
+            # reads better with the query parameter's own name ("Actor member of").
+            if filter_._label is None:
+                filter_.label = name.replace("_", " ").capitalize()
+        return found
+
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if hasattr(queryset.model, "search_document"):
             return full_text_search(queryset, value)

@@ -3,12 +3,35 @@ from __future__ import annotations
 from typing import Any
 
 from drf_standardized_errors.openapi import AutoSchema as StandardizedErrorsAutoSchema
+from rest_framework import permissions
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
 class AutoSchema(StandardizedErrorsAutoSchema):
-    """Documents the error responses each operation can really return."""
+    """Documents the error responses each operation can really return, and who may call it."""
+
+    def get_auth(self) -> list[dict[str, Any]]:
+        # Reads are open to anyone (DjangoModelPermissionsOrAnonReadOnly or
+        # AllowAny), so they list no security requirement at all. Otherwise
+        # drf-spectacular lists the token and the session as required, and
+        # generated clients demand a token for every read. An optional
+        # requirement ({} among the others) says the same by the OpenAPI spec,
+        # but openapi-python-client ignores it and still asks for a token.
+        if self.method in permissions.SAFE_METHODS and self._open_to_anyone():
+            return []
+        return super().get_auth()
+
+    def _open_to_anyone(self) -> bool:
+        checks = self.view.get_permissions()
+        return all(
+            isinstance(check, permissions.AllowAny)
+            or (
+                isinstance(check, permissions.DjangoModelPermissions)
+                and not check.authenticated_users_only
+            )
+            for check in checks
+        )
 
     def _should_add_error_response(self, responses: dict, status_code: str) -> bool:
         if status_code == "409":

@@ -31,6 +31,12 @@ class ValidatedModelSerializer(serializers.ModelSerializer):
         for name, field in fields.items():
             if field.help_text is None and help_texts.get(field.source or name):
                 field.help_text = help_texts[field.source or name]
+            if not field.read_only:
+                # The model's clean() reports its cross-field rules on a field
+                # with code "invalid" (an actor targeting itself, say). Listing
+                # the code here puts it in the schema's error codes for the field,
+                # which generated clients check answers against.
+                field.error_messages.setdefault("invalid", "The record's rules refuse this value.")
         return fields
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:

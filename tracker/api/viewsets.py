@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from rest_framework import mixins
 
-from tracker.api.conditional import ConditionalRequestMixin
+from tracker.api.conditional import ConditionalRequestMixin, ConditionalWriteMixin
 from tracker.api.export import CsvExportMixin
 
 
 class TrackerViewSet(
-    ConditionalRequestMixin,
+    ConditionalWriteMixin,
     CsvExportMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
