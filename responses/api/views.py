@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from idempotency.replay import idempotent
 from responses.api.serializers import (
     ConflictSerializer,
     EventResponsesReportSerializer,
@@ -238,6 +239,7 @@ class MeasureViewSet(TrackerViewSet):
         permission_classes=[CanChangeMeasure],
         filterset_class=None,
     )
+    @idempotent
     @transaction.atomic
     def transitions(self, request: Request, pk: str | None = None) -> Response:
         measure = self.get_object()

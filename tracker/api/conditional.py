@@ -52,7 +52,7 @@ def matches(header: str, etag: str, *, weak: bool) -> bool:
 
 
 class ConditionalRequestMixin(viewsets.GenericViewSet):
-    """ETags on ``retrieve``, preconditions on ``update``, ``partial_update`` and ``destroy``."""
+    """ETags on ``retrieve``, and the If-Match check the writes use."""
 
     def get_queryset(self) -> QuerySet[Any]:
         queryset = super().get_queryset()
@@ -86,6 +86,14 @@ class ConditionalRequestMixin(viewsets.GenericViewSet):
         if matches(request.headers.get("If-None-Match", ""), etag, weak=True):
             return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
         return self.with_validators(Response(data), instance)
+
+
+class ConditionalWriteMixin(ConditionalRequestMixin):
+    """Preconditions on ``update``, ``partial_update`` and ``destroy``.
+
+    Kept apart from the reads so that a read-only resource has no such methods
+    for the router to route (it answers 405, not a crash).
+    """
 
     @transaction.atomic
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:

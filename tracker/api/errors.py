@@ -14,10 +14,11 @@ from django.db import IntegrityError
 from django.db.models import ProtectedError, RestrictedError
 from django.db.models import TextChoices as _TextChoices
 from drf_standardized_errors.handler import ExceptionHandler as BaseExceptionHandler
-from drf_standardized_errors.openapi_serializers import ClientErrorEnum
+from drf_standardized_errors.openapi_serializers import ClientErrorEnum, ServerErrorEnum
 from rest_framework import exceptions, serializers, status
 
 from tracker.api.serializers import model_errors_as_api_errors
+from tracker.outages import RETRY_AFTER_SECONDS, database_unavailable, transaction_conflict
 
 
 class ConflictError(exceptions.APIException):
@@ -37,6 +38,14 @@ class PayloadTooLarge(exceptions.APIException):
     default_code = "payload_too_large"
 
 
+class ServiceUnavailable(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "The database is unavailable for a moment. Retry after the time given."
+    default_code = "service_unavailable"
+    # The handler turns `wait` into a Retry-After header.
+    wait = RETRY_AFTER_SECONDS
+
+
 def describe_protection(exc: ProtectedError | RestrictedError) -> str:
     objects = list(
         exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects
@@ -52,6 +61,11 @@ class ExceptionHandler(BaseExceptionHandler):
             return ProtectedRecord(describe_protection(exc))
         if isinstance(exc, DjangoValidationError):
             return exceptions.ValidationError(model_errors_as_api_errors(exc))
+        if database_unavailable(exc):
+            # Nothing was written: the transaction could not commit.
+            return ServiceUnavailable()
+        if transaction_conflict(exc):
+            return ConflictError("The record was being changed concurrently. Try again.")
         if isinstance(exc, IntegrityError):
             # Validation runs first, so this is a race with another writer.
             return ConflictError("The record changed or was created concurrently. Try again.")
@@ -105,3 +119,18 @@ class Error413Serializer(serializers.Serializer):
 class ErrorResponse413Serializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
     errors = Error413Serializer(many=True)  # type: ignore[assignment]
+
+
+class ErrorCode503Enum(_TextChoices):
+    SERVICE_UNAVAILABLE = "service_unavailable"
+
+
+class Error503Serializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=ErrorCode503Enum.choices)
+    detail = serializers.CharField()
+    attr = serializers.CharField(allow_null=True)
+
+
+class ErrorResponse503Serializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=ServerErrorEnum.choices)
+    errors = Error503Serializer(many=True)  # type: ignore[assignment]

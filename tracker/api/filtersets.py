@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django import forms
 from django.db.models import Q, QuerySet
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from tracker.api.fields import MAX_ID
 from tracker.search import search as full_text_search
 
 
@@ -28,6 +30,18 @@ class SlugFilter(filters.ModelMultipleChoiceFilter):
             help_text=help_text,
             **kwargs,
         )
+
+
+@extend_schema_field({"type": "integer", "format": "int64", "minimum": 1, "maximum": MAX_ID})
+class IdFilter(filters.NumberFilter):
+    """A record's id: a whole number from 1 to 2**63 - 1, or a 400 naming the parameter."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
 
 
 class OrderingFilter(filters.OrderingFilter):
@@ -76,6 +90,7 @@ class BaseFilterSet(filters.FilterSet):
     q = filters.CharFilter(
         method="search",
         label="Search",
+        max_length=500,
         help_text=(
             "Text search over names, titles, summaries and quotes: every word must match; "
             '"quoted words" match as a phrase. Ranked by relevance on PostgreSQL.'
