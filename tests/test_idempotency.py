@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db
 KEY = "6f1c2b9e-6b0b-4a53-9a55-2f1d4c7e8a10"
 
 
-def post_source(client: APIClient, title: str = "Council statement", key: str = KEY) -> object:
+def post_source(client: APIClient, title: str = "Council statement", key: str = KEY) -> Any:
     return client.post(
         reverse("api:source-list"),
         {"kind": "official_statement", "title": title},
@@ -70,9 +71,7 @@ def test_different_keys_create_different_records(curator_client: APIClient) -> N
     assert Source.objects.count() == 2
 
 
-def test_keys_belong_to_their_user(
-    curator_client: APIClient, make_user: object, curator: User
-) -> None:
+def test_keys_belong_to_their_user(curator_client: APIClient, curator: User) -> None:
     """Another user's key is not a way to read their answers."""
     post_source(curator_client)
     other = User.objects.create_user("carol")

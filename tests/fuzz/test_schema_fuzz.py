@@ -20,6 +20,7 @@ import pytest
 import schemathesis
 from django.contrib.auth.models import Permission, User
 from django.core.management import call_command
+from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, given, settings
 from rest_framework.authtoken.models import Token
 from schemathesis import GenerationMode
@@ -65,8 +66,8 @@ def fuzz(
     operation: schemathesis.APIOperation, mode: GenerationMode, headers: dict[str, str]
 ) -> int:
     """Send up to EXAMPLES generated requests and check each answer; return how many."""
-    from tracker.wsgi import application
-
+    # The WSGI handler itself (not tracker.wsgi, which would set production defaults).
+    application = get_wsgi_application()
     checks = [*CHECKS, negative_data_rejection] if mode == GenerationMode.NEGATIVE else CHECKS
     sent = 0
 
