@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import yaml
 from django.urls import reverse
@@ -37,7 +39,7 @@ def test_read_only_fields_are_refused_on_create(curator_client: APIClient, field
 def test_status_changes_only_through_a_transition(curator_client: APIClient, method: str) -> None:
     measure = make_measure()
     url = reverse("api:measure-detail", kwargs={"pk": measure.pk})
-    body = {"status": "in_force"}
+    body: dict[str, Any] = {"status": "in_force"}
     if method == "put":
         body |= {
             "actor": measure.actor.slug,
