@@ -38,7 +38,8 @@ class CaptureWrites(CaptureQueriesContext):
     def rows(self) -> int:
         writes = ("INSERT", "UPDATE", "DELETE")
         return sum(
-            query["sql"].lstrip().upper().startswith(writes) for query in self.captured_queries
+            (query["sql"] or "").lstrip().upper().startswith(writes)
+            for query in self.captured_queries
         )
 
 
