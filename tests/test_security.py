@@ -235,3 +235,13 @@ def test_a_body_over_the_limit_is_refused_by_a_real_server(live_server: object) 
     response = connection.getresponse()
     assert response.status == 413
     assert json.loads(response.read())["errors"][0]["code"] == "payload_too_large"
+
+
+def test_throttling_counts_live_in_memory_unless_redis_is_configured() -> None:
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.CACHES['default']['BACKEND'])"
+    )
+    assert run_python(code).stdout.strip().endswith("LocMemCache")
+    with_redis = run_python(code, REDIS_URL="redis://127.0.0.1:6379/1")
+    assert with_redis.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
