@@ -283,7 +283,8 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
     "anon": env.str("THROTTLE_ANON_RATE", default="120/minute"),
     "user": env.str("THROTTLE_USER_RATE", default="1200/minute"),
 }
-# Behind a proxy, the client's address is the last one it appended.
+# The proxies in front of the app: throttling then reads the client's address
+# from X-Forwarded-For; 0 trusts only the connecting address (not spoofable).
 REST_FRAMEWORK["NUM_PROXIES"] = env.int("NUM_PROXIES", default=0)
 
 _errors = cast(dict[str, Any], DRF_STANDARDIZED_ERRORS)
