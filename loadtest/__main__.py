@@ -23,6 +23,7 @@ import threading
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from loadtest.cluster import Cluster
 from loadtest.verify import verify
@@ -74,7 +75,6 @@ def prepare_database(run_id: str) -> tuple[str, list[int], list[int]]:
     django.setup()
     from django.contrib.auth.models import Permission, User
     from django.db import connections
-    from rest_framework.authtoken.models import Token
 
     from responses.lifecycle import transition_measure  # noqa: F401  (loads the app)
     from responses.models import Measure, Source
@@ -85,7 +85,7 @@ def prepare_database(run_id: str) -> tuple[str, list[int], list[int]]:
     user.user_permissions.set(
         Permission.objects.filter(content_type__app_label__in=["actors", "responses"])
     )
-    token = Token.objects.create(user=user).key
+    token = api_token(user)
     template = Measure.objects.get()
     measures = []
     for number in range(SHARED_MEASURES):
@@ -100,6 +100,21 @@ def prepare_database(run_id: str) -> tuple[str, list[int], list[int]]:
     source_ids = list(Source.objects.values_list("pk", flat=True))
     connections.close_all()
     return token, source_ids, measures
+
+
+def api_token(user: Any) -> str:
+    """A read-write token, whichever token model the project uses."""
+    from django.apps import apps
+
+    if not apps.is_installed("accounts"):
+        from rest_framework.authtoken.models import Token
+
+        return str(Token.objects.create(user=user).key)
+    # Hashed service tokens (the accounts app).
+    from accounts.tokens import issue_token  # type: ignore[import-not-found, unused-ignore]
+
+    _token, key = issue_token(user, name="load test", read_only=False)
+    return str(key)
 
 
 def start_server(arguments: argparse.Namespace, environment: dict[str, str]) -> subprocess.Popen:

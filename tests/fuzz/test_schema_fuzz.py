@@ -23,7 +23,6 @@ from django.contrib.auth.models import Permission, User
 from django.core.management import call_command
 from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, given, settings
-from rest_framework.authtoken.models import Token
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
@@ -34,6 +33,8 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+
+from tests.tokens import api_token
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "openapi.yaml"
 # Invalid data must be refused with a 4xx. Besides schemathesis's defaults, a
@@ -64,7 +65,7 @@ def curator_token(transactional_db: None) -> str:
     user.user_permissions.set(
         Permission.objects.filter(content_type__app_label__in=["actors", "responses"])
     )
-    return Token.objects.create(user=user).key
+    return api_token(user)
 
 
 @pytest.fixture
