@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -410,6 +411,28 @@ class TestQueryParameters:
         with nothing_written():
             response = api_client.get(path, params)
         assert_refused(response, attr=attr)
+
+    @pytest.mark.parametrize("offset", ["-23:43", "+23:59"])
+    def test_a_timestamp_with_an_offset_postgresql_cannot_store_is_read_in_utc(
+        self, api_client: APIClient, offset: str
+    ) -> None:
+        """Found by the fuzzing on PostgreSQL, which refuses offsets beyond ±15:59."""
+        make_position()
+        response = api_client.get(
+            "/api/v1/positions/", {"updated_since": f"2000-01-01T00:00{offset}"}
+        )
+        assert response.status_code == 200
+        assert response.json()["count"] == 1
+        cursor = base64.urlsafe_b64encode(f"2000-01-01T00:00:00{offset}|1".encode()).decode()
+        assert api_client.get("/api/v1/positions/", {"cursor": cursor}).status_code == 200
+
+    @pytest.mark.parametrize("stamp", ["9999-12-31T23:00:00-05:00", "0001-01-01T00:00:00+05:00"])
+    def test_a_timestamp_beyond_the_calendar_in_utc_is_a_400(
+        self, api_client: APIClient, stamp: str
+    ) -> None:
+        with nothing_written():
+            response = api_client.get("/api/v1/positions/", {"updated_since": stamp})
+        assert_refused(response, attr="updated_since")
 
     def test_a_huge_limit_is_capped_not_obeyed(self, api_client: APIClient) -> None:
         """Documented: a limit above 500 is capped to 500 rather than refused."""

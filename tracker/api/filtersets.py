@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any, ClassVar
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django_filters import rest_framework as filters
+from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -70,8 +73,32 @@ class OrderingFilter(filters.OrderingFilter):
         return qs.order_by(*ordering, "pk") if ordering else qs
 
 
+class UtcDateTimeField(IsoDateTimeField):
+    """An ISO 8601 timestamp, handed to the database in UTC.
+
+    Python accepts offsets up to ±23:59 and PostgreSQL only up to ±15:59: a
+    timestamp like 2026-01-01T00:00:00-23:43 is a valid instant, so it is
+    converted rather than refused (it would otherwise be a database error).
+    """
+
+    def clean(self, value: Any) -> datetime.datetime | None:
+        cleaned = super().clean(value)
+        if cleaned is None:
+            return None
+        try:
+            return cleaned.astimezone(datetime.UTC)
+        except OverflowError:  # 9999-12-31T23:00-05:00 is after the last representable year
+            raise ValidationError(
+                "Enter a timestamp between the years 1 and 9999.", "invalid"
+            ) from None
+
+
+class UtcDateTimeFilter(filters.IsoDateTimeFilter):
+    field_class = UtcDateTimeField
+
+
 def updated_since_filter() -> filters.IsoDateTimeFilter:
-    return filters.IsoDateTimeFilter(
+    return UtcDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gte",
         help_text="Only records changed at or after this ISO 8601 timestamp.",
