@@ -73,6 +73,8 @@ migrations-check: install
 # Apply, unapply and reapply every migration on the database DATABASE_URL names.
 migrations-roundtrip: install
 	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py migrate accounts zero --noinput -v0
+	$(PY) manage.py migrate idempotency zero --noinput -v0
 	$(PY) manage.py migrate responses zero --noinput -v0
 	$(PY) manage.py migrate actors zero --noinput -v0
 	$(PY) manage.py migrate --noinput -v0
@@ -83,3 +85,30 @@ ci:
 
 clean:
 	rm -rf $(VENV) *.egg-info build db.sqlite3 staticfiles
+
+# --- Robustness: schema fuzzing, load and fault tests (README, "Robustness") ---
+.PHONY: fuzz fuzz-postgres loadtest loadtest-fault loadtest-ci
+
+FUZZ_EXAMPLES ?= 10
+FUZZ = FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -m fuzz -n 2 -q -p no:logging
+
+# schemathesis against openapi.yaml, every operation (SQLite, then PostgreSQL).
+fuzz: install
+	$(FUZZ)
+
+fuzz-postgres: install
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(FUZZ)
+
+# gunicorn on a throwaway PostgreSQL cluster (port 5447), loopback only, then
+# every acknowledged write checked in the database. Needs root and Debian's
+# postgresql-common (pg_createcluster); the main cluster is never touched.
+loadtest: install
+	$(PY) -m loadtest --duration 60 --clients 24
+
+# The same with PostgreSQL stopped for 10 s in the middle.
+loadtest-fault: install
+	$(PY) -m loadtest --duration 60 --clients 24 --outage-at 20 --outage 10
+
+# Short, with the outage: what CI runs.
+loadtest-ci: install
+	$(PY) -m loadtest --duration 30 --clients 20 --outage-at 8 --outage 10

@@ -13,7 +13,13 @@ from responses.models import (
     Position,
     Source,
 )
-from tracker.api.filtersets import BaseFilterSet, OrderingFilter, SlugFilter, updated_since_filter
+from tracker.api.filtersets import (
+    BaseFilterSet,
+    IdFilter,
+    OrderingFilter,
+    SlugFilter,
+    updated_since_filter,
+)
 
 
 def date_range(field_name: str, noun: str) -> tuple[filters.DateFilter, filters.DateFilter]:
@@ -174,7 +180,7 @@ class MeasureFilterSet(BaseFilterSet):
 class StatusChangeFilterSet(BaseFilterSet):
     search_fields = ("note",)
 
-    measure = filters.NumberFilter(field_name="measure", help_text="Id of the measure.")
+    measure = IdFilter(field_name="measure", help_text="Id of the measure.")
     to_status = filters.MultipleChoiceFilter(
         choices=MeasureStatus.choices, help_text="Status moved to."
     )

@@ -1,10 +1,23 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Permission, User
+from django.test import override_settings
 from rest_framework.test import APIClient
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_throttling() -> Iterator[None]:
+    """Tests send many requests from one address: throttling is tested on its own
+    (tests/test_throttling.py), with its own rates."""
+    rates = {"anon": None, "user": None}
+    with override_settings(
+        REST_FRAMEWORK={**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+    ):
+        yield
 
 
 @pytest.fixture

@@ -3,5 +3,7 @@ import os
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
+# Served by a production server: DEBUG is off unless set (see wsgi.py).
+os.environ.setdefault("DEBUG", "false")
 
 application = get_asgi_application()

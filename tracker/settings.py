@@ -8,8 +8,10 @@ with nothing set, the project runs on a local SQLite file with DEBUG on.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, cast
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -19,7 +21,13 @@ DEBUG = env.bool("DEBUG", default=True)
 
 # A development key is only acceptable while DEBUG is on: production must set its own.
 _DEV_SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"
-SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET_KEY if DEBUG else environ.Env.NOTSET)
+SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET_KEY if DEBUG else "")
+if not DEBUG and SECRET_KEY in ("", _DEV_SECRET_KEY):
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set in production (DEBUG is off). Generate one with: "
+        "python -c 'from django.core.management.utils import get_random_secret_key; "
+        "print(get_random_secret_key())'"
+    )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -247,9 +255,101 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
+        "tracker.api.schema.open_error_codes",
+        "tracker.api.schema.request_bodies_are_closed",
         "tracker.api.schema.csv_content_is_text",
         "tracker.api.schema.document_http_headers",
+        "tracker.api.schema.empty_query_values_are_ignored",
     ],
     # Group operations by resource (actors, events, ...) rather than by "v1".
     "SCHEMA_PATH_PREFIX": r"/api/v1",
 }
+
+# ---------------------------------------------------------------------------
+# Hardening: outages, body size, throttling, CORS, idempotent POSTs.
+# Kept together here so the production posture reads in one place.
+
+INSTALLED_APPS += ["corsheaders", "idempotency"]
+
+# Outermost: a body over the limit is refused before anything reads it, and a
+# database outage anywhere becomes a JSON 503.
+MIDDLEWARE[0:0] = [
+    "tracker.middleware.BodySizeLimitMiddleware",
+    "tracker.middleware.DatabaseUnavailableMiddleware",
+]
+# CORS answers preflight requests before CommonMiddleware can redirect them.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.common.CommonMiddleware"),
+    "corsheaders.middleware.CorsMiddleware",
+)
+MIDDLEWARE.append("tracker.middleware.ApiSecurityHeadersMiddleware")
+
+# Browser clients on other origins: only those listed may read the API.
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_HEADERS = (
+    "accept",
+    "authorization",
+    "content-type",
+    "idempotency-key",
+    "if-match",
+    "if-none-match",
+)
+CORS_EXPOSE_HEADERS = (
+    "etag",
+    "last-modified",
+    "link",
+    "location",
+    "retry-after",
+    "x-total-count",
+    "idempotent-replayed",
+)
+
+# Throttling counts live in the cache: per process in memory, or shared in Redis.
+if _redis_url := env.str("REDIS_URL", default=""):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _redis_url,
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
+    "tracker.api.throttling.AnonymousRateThrottle",
+    "tracker.api.throttling.UserRateThrottle",
+]
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
+    "anon": env.str("THROTTLE_ANON_RATE", default="120/minute"),
+    "user": env.str("THROTTLE_USER_RATE", default="1200/minute"),
+}
+# The proxies in front of the app: throttling then reads the client's address
+# from X-Forwarded-For; 0 trusts only the connecting address (not spoofable).
+REST_FRAMEWORK["NUM_PROXIES"] = env.int("NUM_PROXIES", default=0)
+
+_errors = cast(dict[str, Any], DRF_STANDARDIZED_ERRORS)
+_errors["ALLOWED_ERROR_STATUS_CODES"] = [
+    *_errors["ALLOWED_ERROR_STATUS_CODES"],
+    "422",
+    "429",
+    "503",
+]
+_errors["ERROR_SCHEMAS"] = {
+    **_errors["ERROR_SCHEMAS"],
+    "422": "idempotency.errors.ErrorResponse422Serializer",
+    "503": "tracker.api.errors.ErrorResponse503Serializer",
+}
+cast(dict[str, Any], SPECTACULAR_SETTINGS)["ENUM_NAME_OVERRIDES"].update(
+    {
+        "ErrorCode422Enum": "idempotency.errors.ErrorCode422Enum.choices",
+        "ErrorCode503Enum": "tracker.api.errors.ErrorCode503Enum.choices",
+    }
+)
+
+# Replayed answers to POSTs with an Idempotency-Key are kept this long.
+IDEMPOTENCY_KEY_TTL_HOURS = 24
+
+# JSON only: form encodings cannot say "a list" or "null", so they would let
+# malformed writes through as strings. The browsable API sends its raw JSON.
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["tracker.api.parsers.JSONParser"]

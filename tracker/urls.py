@@ -15,3 +15,9 @@ urlpatterns = [
     path("healthz", health, name="health"),
     path("api-auth/", include("rest_framework.urls")),
 ]
+
+# Errors that never reach DRF (an unmatched URL, say) keep the API's JSON shape.
+handler400 = "tracker.api.error_views.bad_request"
+handler403 = "tracker.api.error_views.permission_denied"
+handler404 = "tracker.api.error_views.not_found"
+handler500 = "tracker.api.error_views.server_error"

@@ -34,6 +34,7 @@ class ActorSerializer(ValidatedModelSerializer):
     aliases = serializers.ListField(
         child=serializers.CharField(max_length=200),
         required=False,
+        max_length=100,
         help_text='Other names the actor is known by, searchable ("U.N.", "United Nations").',
     )
 

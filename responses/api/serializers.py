@@ -19,7 +19,12 @@ from responses.models import (
     Source,
 )
 from tracker.api.fields import BriefRelatedField
-from tracker.api.serializers import ValidatedModelSerializer
+from tracker.api.serializers import (
+    TEXT_MAX_LENGTH,
+    StrictFieldsMixin,
+    ValidatedModelSerializer,
+    date_in_range,
+)
 from tracker.choices import DatePrecision
 
 # Briefs: how each record looks when nested in another one.
@@ -64,6 +69,8 @@ class EventBriefSerializer(serializers.ModelSerializer):
         model = Event
         fields = ["url", "slug", "title", "kind", "occurred_on", "occurred_on_precision"]
         read_only_fields = fields
+        # Blank when the date is unknown: the schema must say so, as it does on Event.
+        extra_kwargs = {"occurred_on_precision": {"allow_blank": True}}
 
 
 class PositionBriefSerializer(serializers.ModelSerializer):
@@ -174,7 +181,7 @@ class ConflictSerializer(ValidatedModelSerializer):
         ]
 
 
-class EventRelationSerializer(serializers.ModelSerializer):
+class EventRelationSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     """A link from an event to one it follows or responds to."""
 
     event = event_field(source="to_event", help_text="Slug of the related event.")
@@ -379,7 +386,7 @@ class StatusChangeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TransitionSerializer(serializers.Serializer):
+class TransitionSerializer(StrictFieldsMixin, serializers.Serializer):
     """A request to move a measure to another status."""
 
     to = serializers.ChoiceField(choices=MeasureStatus.choices, help_text="The new status.")
@@ -395,12 +402,14 @@ class TransitionSerializer(serializers.Serializer):
     on = serializers.DateField(
         required=False,
         allow_null=True,
+        validators=[date_in_range],
         help_text="When the change happened; leave out when the source gives no date.",
     )
     source = source_field(help_text="Id of the source that reports the change.")  # type: ignore[assignment]
     note = serializers.CharField(
         required=False,
         allow_blank=True,
+        max_length=TEXT_MAX_LENGTH,
         default="",
         help_text="Anything a curator should know about the change.",
     )

@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from idempotency.replay import idempotent
 from responses.api.serializers import (
     ConflictSerializer,
     EventResponsesReportSerializer,
@@ -245,6 +246,7 @@ class MeasureViewSet(HistoryMixin, TrackerViewSet):
         permission_classes=[CanChangeMeasure],
         filterset_class=None,
     )
+    @idempotent
     @transaction.atomic
     def transitions(self, request: Request, pk: str | None = None) -> Response:
         measure = self.get_object()

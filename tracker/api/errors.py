@@ -14,10 +14,11 @@ from django.db import IntegrityError
 from django.db.models import ProtectedError, RestrictedError
 from django.db.models import TextChoices as _TextChoices
 from drf_standardized_errors.handler import ExceptionHandler as BaseExceptionHandler
-from drf_standardized_errors.openapi_serializers import ClientErrorEnum
+from drf_standardized_errors.openapi_serializers import ClientErrorEnum, ServerErrorEnum
 from rest_framework import exceptions, serializers, status
 
 from tracker.api.serializers import model_errors_as_api_errors
+from tracker.outages import RETRY_AFTER_SECONDS, database_unavailable, transaction_conflict
 
 
 class ConflictError(exceptions.APIException):
@@ -37,6 +38,14 @@ class PayloadTooLarge(exceptions.APIException):
     default_code = "payload_too_large"
 
 
+class ServiceUnavailable(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "The database is unavailable for a moment. Retry after the time given."
+    default_code = "service_unavailable"
+    # The handler turns `wait` into a Retry-After header.
+    wait = RETRY_AFTER_SECONDS
+
+
 def describe_protection(exc: ProtectedError | RestrictedError) -> str:
     objects = list(
         exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects
@@ -52,6 +61,11 @@ class ExceptionHandler(BaseExceptionHandler):
             return ProtectedRecord(describe_protection(exc))
         if isinstance(exc, DjangoValidationError):
             return exceptions.ValidationError(model_errors_as_api_errors(exc))
+        if database_unavailable(exc):
+            # Nothing was written: the transaction could not commit.
+            return ServiceUnavailable()
+        if transaction_conflict(exc):
+            return ConflictError("The record was being changed concurrently. Try again.")
         if isinstance(exc, IntegrityError):
             # Validation runs first, so this is a race with another writer.
             return ConflictError("The record changed or was created concurrently. Try again.")
@@ -73,7 +87,13 @@ class ErrorCode413Enum(_TextChoices):
     PAYLOAD_TOO_LARGE = "payload_too_large"
 
 
-def error_response_serializer(status_code: int, codes: type[_TextChoices]) -> type:
+class ErrorCode503Enum(_TextChoices):
+    SERVICE_UNAVAILABLE = "service_unavailable"
+
+
+def error_response_serializer(
+    status_code: int, codes: type[_TextChoices], error_type: type[_TextChoices] = ClientErrorEnum
+) -> type:
     """The schema of an error response whose codes are ``codes``, in the package's shape.
 
     drf-standardized-errors documents the status codes it knows; these are ours.
@@ -93,7 +113,7 @@ def error_response_serializer(status_code: int, codes: type[_TextChoices]) -> ty
         (serializers.Serializer,),
         {
             "__module__": __name__,
-            "type": serializers.ChoiceField(choices=ClientErrorEnum.choices),
+            "type": serializers.ChoiceField(choices=error_type.choices),
             "errors": error(many=True),
         },
     )
@@ -102,3 +122,4 @@ def error_response_serializer(status_code: int, codes: type[_TextChoices]) -> ty
 ErrorResponse409Serializer = error_response_serializer(409, ErrorCode409Enum)
 ErrorResponse412Serializer = error_response_serializer(412, ErrorCode412Enum)
 ErrorResponse413Serializer = error_response_serializer(413, ErrorCode413Enum)
+ErrorResponse503Serializer = error_response_serializer(503, ErrorCode503Enum, ServerErrorEnum)

@@ -11,6 +11,10 @@ from drf_spectacular.plumbing import build_basic_type
 from drf_spectacular.types import OpenApiTypes
 from rest_framework import serializers
 
+# Primary keys are 64-bit: a larger number cannot name a record, and the
+# database would overflow comparing it.
+MAX_ID = 2**63 - 1
+
 
 class BriefRelatedField(serializers.RelatedField):
     """A relation shown as ``brief`` (slug, name, url, ...) and set by its key.
@@ -23,7 +27,10 @@ class BriefRelatedField(serializers.RelatedField):
         "does_not_exist": "There is no {model} with {lookup} {value}.",
         "incorrect_type": "Expected the {lookup} of a {model}, got {data_type}.",
         "null_characters": "Null characters are not allowed.",
+        "max_string_length": "Ensure this value has at most {max_length} characters.",
     }
+    # Slugs and titles are short; a longer key cannot name a record.
+    max_key_length = 300
 
     def __init__(
         self, *, brief: type[serializers.Serializer], lookup_field: str = "slug", **kwargs: Any
@@ -46,6 +53,10 @@ class BriefRelatedField(serializers.RelatedField):
         if isinstance(data, str) and "\x00" in data:
             # PostgreSQL cannot even compare text containing NUL.
             self.fail("null_characters")
+        if isinstance(data, str) and len(data) > self.max_key_length:
+            self.fail("max_string_length", max_length=self.max_key_length)
+        if isinstance(data, int) and not 0 < data <= MAX_ID:
+            self.fail("does_not_exist", model=self._model_name, lookup="id", value=str(data)[:100])
         queryset = self.get_queryset()
         assert queryset is not None, "a writable BriefRelatedField needs a queryset"
         try:
@@ -82,5 +93,5 @@ class BriefRelatedFieldExtension(OpenApiSerializerFieldExtension):
         if direction == "response":
             return auto_schema.resolve_serializer(field.brief, direction).ref
         if field.lookup_field == "pk":
-            return build_basic_type(OpenApiTypes.INT)
+            return {"type": "integer", "format": "int64", "minimum": 1, "maximum": MAX_ID}
         return build_basic_type(OpenApiTypes.STR)

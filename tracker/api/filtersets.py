@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any, ClassVar
 
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django_filters import rest_framework as filters
+from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from tracker.api.fields import MAX_ID
 from tracker.search import search as full_text_search
 
 
@@ -28,6 +33,18 @@ class SlugFilter(filters.ModelMultipleChoiceFilter):
             help_text=help_text,
             **kwargs,
         )
+
+
+@extend_schema_field({"type": "integer", "format": "int64", "minimum": 1, "maximum": MAX_ID})
+class IdFilter(filters.NumberFilter):
+    """A record's id: a whole number from 1 to 2**63 - 1, or a 400 naming the parameter."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
 
 
 class OrderingFilter(filters.OrderingFilter):
@@ -56,8 +73,32 @@ class OrderingFilter(filters.OrderingFilter):
         return qs.order_by(*ordering, "pk") if ordering else qs
 
 
+class UtcDateTimeField(IsoDateTimeField):
+    """An ISO 8601 timestamp, handed to the database in UTC.
+
+    Python accepts offsets up to ±23:59 and PostgreSQL only up to ±15:59: a
+    timestamp like 2026-01-01T00:00:00-23:43 is a valid instant, so it is
+    converted rather than refused (it would otherwise be a database error).
+    """
+
+    def clean(self, value: Any) -> datetime.datetime | None:
+        cleaned = super().clean(value)
+        if cleaned is None:
+            return None
+        try:
+            return cleaned.astimezone(datetime.UTC)
+        except OverflowError:  # 9999-12-31T23:00-05:00 is after the last representable year
+            raise ValidationError(
+                "Enter a timestamp between the years 1 and 9999.", "invalid"
+            ) from None
+
+
+class UtcDateTimeFilter(filters.IsoDateTimeFilter):
+    field_class = UtcDateTimeField
+
+
 def updated_since_filter() -> filters.IsoDateTimeFilter:
-    return filters.IsoDateTimeFilter(
+    return UtcDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gte",
         help_text="Only records changed at or after this ISO 8601 timestamp.",
@@ -76,6 +117,7 @@ class BaseFilterSet(filters.FilterSet):
     q = filters.CharFilter(
         method="search",
         label="Search",
+        max_length=500,
         help_text=(
             "Text search over names, titles, summaries and quotes: every word must match; "
             '"quoted words" match as a phrase. Ranked by relevance on PostgreSQL.'

@@ -44,10 +44,11 @@ def decode_cursor(token: str) -> tuple[datetime.datetime, int]:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
         stamp, pk = raw.rsplit("|", 1)
         updated_at = parse_datetime(stamp)
-        if updated_at is None:
+        if updated_at is None or updated_at.tzinfo is None:
             raise ValueError(stamp)
-        return updated_at, int(pk)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
+        # In UTC: PostgreSQL refuses offsets beyond ±15:59 that Python accepts.
+        return updated_at.astimezone(datetime.UTC), int(pk)
+    except (ValueError, OverflowError, binascii.Error, UnicodeDecodeError):
         raise ValidationError(
             {"cursor": ["Invalid cursor: use the next link of a previous page."]}
         ) from None

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from drf_standardized_errors.openapi import AutoSchema as StandardizedErrorsAutoSchema
@@ -45,11 +46,102 @@ class AutoSchema(StandardizedErrorsAutoSchema):
                 self.method == "POST" and getattr(self.view, "detail", False)
             )
             return conditional and super()._should_add_error_response(responses, status_code)
+        if status_code == "422":
+            # Every POST takes an Idempotency-Key; reusing one for another body is a 422.
+            return self.method == "POST" and super()._should_add_error_response(
+                responses, status_code
+            )
         if status_code == "413":
             return self.method in WRITE_METHODS and super()._should_add_error_response(
                 responses, status_code
             )
         return super()._should_add_error_response(responses, status_code)
+
+    def _get_extra_validation_errors(self) -> dict[str, set[str]]:
+        # Paging parameters are validated too (a negative offset is a 400 naming it).
+        extra = super()._get_extra_validation_errors()
+        if self.method == "POST":
+            extra.setdefault("Idempotency-Key", {"invalid"})
+        paginator = self._get_paginator()
+        if self.method == "GET" and paginator is not None:
+            for parameter in paginator.get_schema_operation_parameters(self.view):
+                extra.setdefault(parameter["name"], {"invalid"})
+        return extra
+
+
+def open_error_codes(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """Describe validation error codes as open sets, and list items by their index.
+
+    drf-standardized-errors enumerates each field's error codes from the
+    serializer field alone; the model's own validation (``full_clean``:
+    constraints, cross-field rules, validators) adds codes it cannot see, so a
+    closed enum would be wrong. The known codes stay in the description. An
+    error in a list item is reported as ``aliases.0``, not ``aliases.INDEX``.
+    """
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        properties = component.get("properties", {})
+        if name.endswith("ErrorComponent") and "enum" in properties.get("code", {}):
+            code = properties["code"]
+            known = ", ".join(f"`{value}`" for value in code.pop("enum"))
+            code["description"] = f"Known codes include {known}."
+        attr = properties.get("attr", {})
+        if name.endswith("ErrorComponent") and any(".INDEX" in v for v in attr.get("enum", [])):
+            (value,) = attr.pop("enum")
+            attr["pattern"] = "^" + re.escape(value).replace("INDEX", "[0-9]+") + "$"
+            attr["description"] = value.replace("INDEX", "<index>")
+        mapping = component.get("discriminator", {}).get("mapping")
+        if mapping:
+            for key in [key for key in mapping if ".INDEX" in key]:
+                del mapping[key]
+    return result
+
+
+UNEXPECTED_FIELD_ERROR = {
+    "type": "object",
+    "description": (
+        "A field the client may not write: unknown (`unknown`) or read-only (`read_only`). "
+        "attr names it as sent."
+    ),
+    "properties": {
+        "attr": {"type": "string"},
+        "code": {"type": "string", "enum": ["unknown", "read_only"]},
+        "detail": {"type": "string"},
+    },
+    "required": ["attr", "code", "detail"],
+}
+WRITE_OPERATIONS = ("CreateError", "UpdateError", "PartialUpdateError")
+
+
+def request_bodies_are_closed(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """Request bodies take exactly the writable fields (see StrictFieldsMixin).
+
+    Anything else, read-only fields included, is a 400 whose error names it;
+    such an error's attr can be any name, so those error lists are matched by
+    their members' shapes rather than by a discriminator on attr.
+    """
+    schemas = result.get("components", {}).get("schemas", {})
+    for name, component in schemas.items():
+        if name.endswith("Request") and component.get("type") == "object":
+            component["additionalProperties"] = False
+        if name.endswith(WRITE_OPERATIONS) and "oneOf" in component:
+            component["oneOf"].append({"$ref": "#/components/schemas/UnexpectedFieldError"})
+            component.pop("discriminator", None)
+    schemas["UnexpectedFieldError"] = UNEXPECTED_FIELD_ERROR
+    return result
+
+
+def empty_query_values_are_ignored(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """Say that an optional query parameter given empty (``?ordering=``) counts as absent.
+
+    That is how django-filter and the paging read them, and how the browsable
+    API's filter form sends the fields left blank.
+    """
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "query" and not parameter.get("required"):
+                    parameter["allowEmptyValue"] = True
+    return result
 
 
 def csv_content_is_text(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
@@ -102,6 +194,29 @@ DETAIL_HEADERS = {
 IF_NONE_MATCH = _header(
     "If-None-Match", "An ETag you hold: if the record is unchanged the answer is 304, no body."
 )
+IDEMPOTENCY_KEY = {
+    **_header(
+        "Idempotency-Key",
+        "Makes a retry safe: sent again with the same key (after a timeout, say), the "
+        "request is not applied twice and the first answer comes back, marked "
+        "Idempotent-Replayed: true. The same key with a different body is a 422. Keys "
+        "belong to your user and are forgotten after 24 hours; only successful answers "
+        "are kept, so a refused request can be corrected and sent again with its key.",
+    ),
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
+}
+RETRY_AFTER = {
+    "Retry-After": {
+        "schema": {"type": "integer"},
+        "description": "Seconds to wait before retrying.",
+    }
+}
+REPLAYED = {
+    "Idempotent-Replayed": {
+        "schema": {"type": "string", "enum": ["true"]},
+        "description": "Present on a replay of the first answer to this Idempotency-Key.",
+    }
+}
 IF_MATCH = _header(
     "If-Match",
     "The ETag you read: if the record changed since, the write is refused with 412.",
@@ -109,7 +224,7 @@ IF_MATCH = _header(
 
 
 def document_http_headers(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-    """Add the paging and conditional-request headers to the operations that use them."""
+    """Add the paging, conditional-request, idempotency and retry headers where they apply."""
     for path in result.get("paths", {}).values():
         for method, operation in path.items():
             operation_id = operation.get("operationId", "")
@@ -123,6 +238,14 @@ def document_http_headers(result: dict[str, Any], **kwargs: Any) -> dict[str, An
                 parameters.append(IF_NONE_MATCH)
             if "412" in responses:
                 parameters.append(IF_MATCH)
+            if method == "post":
+                parameters.append(IDEMPOTENCY_KEY)
+                for code in ("200", "201"):
+                    if code in responses:
+                        responses[code].setdefault("headers", {}).update(REPLAYED)
+            for code in ("429", "503"):
+                if code in responses:
+                    responses[code].setdefault("headers", {}).update(RETRY_AFTER)
             if not parameters:
                 del operation["parameters"]
     return result

@@ -3,22 +3,81 @@
 from __future__ import annotations
 
 import copy
+import datetime
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.db.models import Model
 from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail
 from rest_framework.fields import get_error_detail
 from rest_framework.settings import api_settings
 
+# Input limits, against resource exhaustion and nonsense rather than data rules:
+# free text is long enough for any statement or excerpt, and dates lie within
+# the span a tracker of today's conflicts can be about.
+TEXT_MAX_LENGTH = 20_000
+EARLIEST_DATE = datetime.date(1800, 1, 1)
+LATEST_DATE = datetime.date(2199, 12, 31)
 
-class ValidatedModelSerializer(serializers.ModelSerializer):
+
+def date_in_range(value: datetime.date) -> None:
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise serializers.ValidationError(
+            f"Enter a date between {EARLIEST_DATE} and {LATEST_DATE}.", code="date_out_of_range"
+        )
+
+
+# Sent by the browsable API's HTML forms, never a field of a resource.
+FORM_FIELDS = frozenset({"csrfmiddlewaretoken"})
+
+
+class StrictFieldsMixin(serializers.Serializer):
+    """Refuses any field the client may not write, naming it.
+
+    Mass assignment stays impossible, and a typo (``sumary``) is a 400 rather
+    than silently dropped. Read-only fields (``id``, ``url``, timestamps,
+    computed fields) are refused as well: the request schemas list only what
+    can be written (``additionalProperties: false``).
+    """
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            writable = {name for name, field in self.fields.items() if not field.read_only}
+            errors = {}
+            for name in sorted(set(data) - writable - FORM_FIELDS, key=str):
+                message = (
+                    f"{name} is read-only."
+                    if name in self.fields
+                    else f"Unknown field {str(name)[:100]!r}: it is not part of this resource."
+                )
+                errors[str(name)[:100]] = [
+                    ErrorDetail(message, code="read_only" if name in self.fields else "unknown")
+                ]
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
+
+class ValidatedModelSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     """Runs the model's own validation (``full_clean``) on every write.
 
     Cross-field rules and constraints live once, on the model, so the admin,
     the API and the loaders agree on what is valid.
     """
+
+    def build_standard_field(self, field_name: str, model_field: Any) -> tuple[type, dict]:
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        if isinstance(model_field, models.TextField) and "max_length" not in kwargs:
+            kwargs["max_length"] = TEXT_MAX_LENGTH
+        if isinstance(model_field, models.DateField) and not isinstance(
+            model_field, models.DateTimeField
+        ):
+            kwargs["validators"] = [*kwargs.get("validators", []), date_in_range]
+        return field_class, kwargs
 
     def get_fields(self) -> dict[str, serializers.Field]:
         # Declared fields (nested relations, say) keep the model's help text, so

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from rest_framework import mixins
 
+from idempotency.replay import IdempotentCreateMixin
 from tracker.api.conditional import ConditionalRequestMixin, ConditionalWriteMixin
 from tracker.api.export import CsvExportMixin
 
+# Ids are positive 64-bit integers: a longer number is no record (404), never
+# an overflow in the database.
+ID_PATTERN = "[0-9]{1,18}"
+
 
 class TrackerViewSet(
+    IdempotentCreateMixin,
     ConditionalWriteMixin,
     CsvExportMixin,
     mixins.CreateModelMixin,
@@ -17,9 +23,10 @@ class TrackerViewSet(
     mixins.DestroyModelMixin,
     mixins.ListModelMixin,
 ):
-    """Read and write, with ETags, preconditions, CSV and a streaming export."""
+    """Read and write, with ETags, preconditions, idempotent creates, CSV and an export."""
 
     cursor_paging = True
+    lookup_value_regex = ID_PATTERN
 
 
 class TrackerReadOnlyViewSet(
@@ -28,3 +35,4 @@ class TrackerReadOnlyViewSet(
     """Read only, with ETags, CSV and a streaming export."""
 
     cursor_paging = True
+    lookup_value_regex = ID_PATTERN

@@ -1,0 +1,102 @@
+"""A PostgreSQL cluster of our own, which the fault test may stop and start.
+
+It is created with Debian's postgresql-common tools on its own port, with
+trust authentication on the loopback, and dropped at the end: the machine's
+main cluster (which others may be using) is never touched.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+CONFIG_ROOT = Path("/etc/postgresql")
+
+
+def installed_version() -> str:
+    versions = sorted(path.name for path in CONFIG_ROOT.iterdir() if path.is_dir())
+    if not versions:
+        raise SystemExit("No PostgreSQL server is installed (nothing in /etc/postgresql).")
+    return versions[-1]
+
+
+def run(*command: str) -> None:
+    subprocess.run(command, check=True, capture_output=True, text=True)
+
+
+@dataclass
+class Cluster:
+    name: str
+    port: int
+    version: str = ""
+
+    def __post_init__(self) -> None:
+        self.version = self.version or installed_version()
+
+    @property
+    def url(self) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/tracker"
+
+    @property
+    def log_file(self) -> Path:
+        return Path(f"/var/log/postgresql/postgresql-{self.version}-{self.name}.log")
+
+    def exists(self) -> bool:
+        return (CONFIG_ROOT / self.version / self.name).exists()
+
+    def create(self) -> None:
+        if self.exists():  # left over by an interrupted run
+            self.drop()
+        run(
+            "pg_createcluster",
+            self.version,
+            self.name,
+            "--port",
+            str(self.port),
+            "--",
+            "--auth-local=trust",
+            "--auth-host=trust",
+        )
+        self.start()
+        run(
+            "psql",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(self.port),
+            "-U",
+            "postgres",
+            "-qc",
+            "CREATE DATABASE tracker",
+        )
+
+    def ctl(self, action: str, *options: str) -> None:
+        run("pg_ctlcluster", "--skip-systemctl-redirect", self.version, self.name, action, *options)
+
+    def start(self) -> None:
+        self.ctl("start")
+        self.wait_ready()
+
+    def stop(self) -> None:
+        # Fast: open connections are cut, as in a crash of the server process.
+        self.ctl("stop", "-m", "fast")
+
+    def wait_ready(self, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            ready = subprocess.run(
+                ["pg_isready", "-q", "-h", "127.0.0.1", "-p", str(self.port)], check=False
+            )
+            if ready.returncode == 0:
+                return
+            time.sleep(0.2)
+        raise SystemExit(f"PostgreSQL on port {self.port} did not become ready.")
+
+    def drop(self) -> None:
+        subprocess.run(
+            ["pg_dropcluster", "--stop", self.version, self.name],
+            check=False,
+            capture_output=True,
+        )
