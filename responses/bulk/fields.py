@@ -66,8 +66,16 @@ class RowValues:
         return name in self.data
 
     def refuse_the_rest(self) -> None:
-        for name in self.data:
-            self.error(name, "Unknown field.")
+        """Whatever the record type did not take is a mistake (a misspelt field, say).
+
+        An empty CSV cell is not: a CSV file with a type column has the columns
+        of every type it holds, and a row leaves the other types' cells empty.
+        """
+        unknown = [name for name, value in self.data.items() if not (self.from_csv and value == "")]
+        if unknown:
+            self.error(
+                ", ".join(unknown), "Unknown field." if len(unknown) == 1 else "Unknown fields."
+            )
 
     def items(self, name: str) -> list[Any] | Any:
         """A list value: a JSON list, or a ``|``-joined CSV cell."""
