@@ -11,6 +11,7 @@ skipped (a test evaluates every constraint of the imported models).
 
 from __future__ import annotations
 
+import functools
 import operator
 from collections.abc import Callable
 from typing import Any, cast
@@ -34,58 +35,79 @@ class UnsupportedCondition(Exception):
     """A constraint uses a lookup or expression this evaluator does not know."""
 
 
-def _value_of(instance: Model, name: str) -> Any:
+Reader = Callable[[Model], Any]
+Condition = Callable[[Model], Truth]
+
+
+def _reader(model: type[Model], name: str) -> Reader:
     if name == "pk":
-        return instance.pk
+        return lambda instance: instance.pk
     try:
-        field = instance._meta.get_field(name)
+        attname = model._meta.get_field(name).attname  # type: ignore[union-attr]
     except FieldDoesNotExist:
         raise UnsupportedCondition(f"unknown field {name!r}") from None
-    return getattr(instance, field.attname)  # type: ignore[union-attr]
+    return operator.attrgetter(attname)
 
 
 def _f_name(reference: F) -> str:
     return str(reference.name)  # type: ignore[attr-defined]  # not in the stubs
 
 
-def _lookup(instance: Model, path: str, expected: Any) -> Truth:
+def _lookup(model: type[Model], path: str, expected: Any) -> Condition:
     name, _, lookup = path.partition("__")
     lookup = lookup or "exact"
-    actual = _value_of(instance, name)
+    actual = _reader(model, name)
+    if lookup == "isnull":
+        return lambda instance: (actual(instance) is None) is bool(expected)
     if isinstance(expected, F):
-        expected = _value_of(instance, _f_name(expected))
+        other = _reader(model, _f_name(expected))
     elif hasattr(expected, "resolve_expression"):
         raise UnsupportedCondition(f"expression {expected!r}")
-    if lookup == "isnull":
-        return (actual is None) is bool(expected)
-    if actual is None:
-        return None
+    else:
+        other = lambda instance: expected  # noqa: E731
     if lookup == "in":
-        return actual in expected
-    if lookup not in _COMPARISONS:
+        compare: Callable[[Any, Any], bool] = lambda value, choices: value in choices  # noqa: E731
+    elif lookup in _COMPARISONS:
+        compare = _COMPARISONS[lookup]
+    else:
         raise UnsupportedCondition(f"lookup {lookup!r}")
-    if expected is None:
-        return None
-    return _COMPARISONS[lookup](actual, expected)
+
+    def check(instance: Model) -> Truth:
+        left, right = actual(instance), other(instance)
+        if left is None or right is None:
+            return None  # a comparison with NULL is unknown
+        return compare(left, right)
+
+    return check
+
+
+def compile_condition(model: type[Model], condition: Q) -> Condition:
+    """A function answering, for a row, what the database would for ``condition``."""
+    parts = [
+        compile_condition(model, child)
+        if isinstance(child, Q)
+        else _lookup(model, *cast(tuple[str, Any], child))
+        for child in condition.children
+    ]
+    if condition.connector not in (Q.AND, Q.OR):
+        raise UnsupportedCondition(f"connector {condition.connector}")
+    conjunction = condition.connector == Q.AND
+    negated = condition.negated
+
+    def check(instance: Model) -> Truth:
+        answers = [part(instance) for part in parts]
+        if conjunction:
+            answer = False if False in answers else (None if None in answers else True)
+        else:
+            answer = True if True in answers else (None if None in answers else False)
+        return (not answer) if negated and answer is not None else answer
+
+    return check
 
 
 def evaluate(condition: Q, instance: Model) -> Truth:
     """What the database would answer for ``condition`` on this row."""
-    answers = [
-        evaluate(child, instance)
-        if isinstance(child, Q)
-        else _lookup(instance, *cast(tuple[str, Any], child))
-        for child in condition.children
-    ]
-    if condition.connector == Q.AND:
-        answer: Truth = False if False in answers else (None if None in answers else True)
-    elif condition.connector == Q.OR:
-        answer = True if True in answers else (None if None in answers else False)
-    else:
-        raise UnsupportedCondition(f"connector {condition.connector}")
-    if condition.negated and answer is not None:
-        answer = not answer
-    return answer
+    return compile_condition(type(instance), condition)(instance)
 
 
 def fields_named(condition: Q) -> list[str]:
@@ -103,13 +125,24 @@ def fields_named(condition: Q) -> list[str]:
     return names
 
 
+@functools.cache
+def _checks(model: type[Model]) -> list[tuple[Condition, str, str]]:
+    """Each check constraint of a model: its test, the fields it names, its message."""
+    return [
+        (
+            compile_condition(model, constraint.condition),  # type: ignore[arg-type]
+            ", ".join(fields_named(constraint.condition)) or "__all__",  # type: ignore[arg-type]
+            str(constraint.get_violation_error_message()),
+        )
+        for constraint in model._meta.constraints
+        if isinstance(constraint, CheckConstraint)
+    ]
+
+
 def check_constraint_errors(instance: Model) -> dict[str, list[str]]:
     """The messages of the check constraints this unsaved row would break."""
     errors: dict[str, list[str]] = {}
-    for constraint in instance._meta.constraints:
-        if not isinstance(constraint, CheckConstraint):
-            continue
-        if evaluate(constraint.condition, instance) is False:  # type: ignore[arg-type]
-            field = ", ".join(fields_named(constraint.condition)) or "__all__"  # type: ignore[arg-type]
-            errors.setdefault(field, []).append(str(constraint.get_violation_error_message()))
+    for check, fields, message in _checks(type(instance)):
+        if check(instance) is False:
+            errors.setdefault(fields, []).append(message)
     return errors

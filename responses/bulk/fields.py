@@ -10,6 +10,7 @@ loader writes the batch and reads the row again.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Hashable
 from typing import Any
 
@@ -39,11 +40,25 @@ def text_problem(value: str) -> str:
     if "\x00" in value:
         # PostgreSQL cannot even compare text containing NUL.
         return "Null characters are not allowed."
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return "The text is not valid UTF-8."
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:  # lone surrogates: bytes that were not UTF-8
+            return "The text is not valid UTF-8."
     return ""
+
+
+@functools.cache
+def _kind_of(model: type[models.Model], name: str) -> tuple[str, bool]:
+    """How a field's value is read: as a list, as text (dates too) or as a number."""
+    field = model._meta.get_field(name)
+    if isinstance(field, models.JSONField):
+        kind = "list"
+    elif isinstance(field, (*TEXT_FIELDS, models.DateField)):
+        kind = "text"
+    else:
+        kind = "number"
+    return kind, bool(field.null)
 
 
 class RowValues:
@@ -95,16 +110,16 @@ class RowValues:
 
     def value(self, model: type[models.Model], name: str, field_name: str = "") -> Any:
         """The value of ``name``, for the model field ``field_name`` (the same by default)."""
-        field = model._meta.get_field(field_name or name)
         raw = self.take(name)
         if raw is UNSET:
             return UNSET
-        if isinstance(field, models.JSONField):
+        kind, null = _kind_of(model, field_name or name)
+        if kind == "list":
             self.data[name] = raw
             return self.items(name)
         if raw is None or raw == "":
-            return None if field.null else ""
-        if isinstance(field, (*TEXT_FIELDS, models.DateField)):
+            return None if null else ""
+        if kind == "text":
             if not isinstance(raw, str):
                 self.error(name, f"Expected text, got {type(raw).__name__}.")
                 return UNSET
@@ -120,8 +135,14 @@ class RowValues:
         return raw
 
     def values(self, model: type[models.Model], names: tuple[str, ...]) -> dict[str, Any]:
-        found = {name: self.value(model, name) for name in names}
-        return {name: value for name, value in found.items() if value is not UNSET}
+        """The plain values among ``names`` that the row gives."""
+        found = {}
+        for name in names:
+            if name in self.data:
+                value = self.value(model, name)
+                if value is not UNSET:
+                    found[name] = value
+        return found
 
     def date(
         self, model: type[models.Model], name: str, field_name: str = ""

@@ -15,15 +15,17 @@ parents so that walking up the tree never touches the database.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import defaultdict
 from collections.abc import Hashable
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Model, UniqueConstraint
+from django.db.models import Model, Q, UniqueConstraint
 
 from actors.models import Actor, Membership
-from responses.bulk.checks import evaluate
+from responses.bulk.checks import Condition, compile_condition
 from responses.models import Conflict, Event, Measure, Position, Source
 
 PositionKey = tuple[int, int | None, int | None, str, datetime.date | None]
@@ -170,17 +172,17 @@ class Index:
         """Values -> holder, by constraint name (constraint names are unique)."""
         return {}
 
-    def unique_values(self, model: type[Model], constraint: UniqueConstraint) -> dict[Any, Any]:
-        values = self._unique.get(constraint.name)
+    def unique_values(self, model: type[Model], unique: Unique) -> dict[Any, Any]:
+        values = self._unique.get(unique.name)
         if values is None:
             queryset = model._default_manager.using(self.using)
-            if constraint.condition is not None:
-                queryset = queryset.filter(constraint.condition)
+            if unique.condition is not None:
+                queryset = queryset.filter(unique.condition)
             values = {
                 tuple(row[1:]): row[0]
-                for row in queryset.values_list("pk", *constraint.fields).iterator(10_000)
+                for row in queryset.values_list("pk", *unique.attnames).iterator(10_000)
             }
-            self._unique[constraint.name] = values
+            self._unique[unique.name] = values
         return values
 
     def unique_errors(self, instance: Model, owner: object) -> dict[str, list[str]]:
@@ -191,42 +193,62 @@ class Index:
         """
         errors: dict[str, list[str]] = {}
         model = type(instance)
-        for constraint in model._meta.constraints:
-            if not isinstance(constraint, UniqueConstraint) or not constraint.fields:
+        for unique in uniques(model):
+            if unique.applies is not None and unique.applies(instance) is not True:
                 continue
-            condition = constraint.condition
-            if condition is not None and evaluate(condition, instance) is not True:
-                continue
-            key = tuple(
-                getattr(instance, model._meta.get_field(name).attname)  # type: ignore[union-attr]
-                for name in constraint.fields
-            )
-            holder = self.unique_values(model, constraint).get(key)
+            key = tuple(getattr(instance, attname) for attname in unique.attnames)
+            holder = self.unique_values(model, unique).get(key)
             same_row = holder is owner or (instance.pk is not None and holder == instance.pk)
             if holder is not None and not same_row:
-                field = constraint.fields[0] if len(constraint.fields) == 1 else "__all__"
-                errors.setdefault(field, []).append(str(constraint.get_violation_error_message()))
+                errors.setdefault(unique.field, []).append(unique.message)
         return errors
 
     def claim_unique(self, instance: Model, owner: object, old: dict[str, Any] | None) -> None:
         """Record the unique values of a row accepted for writing."""
-        model = type(instance)
-        for constraint in model._meta.constraints:
-            if not isinstance(constraint, UniqueConstraint):
-                continue
-            values = self._unique.get(constraint.name)
+        for unique in uniques(type(instance)):
+            values = self._unique.get(unique.name)
             if values is None:
                 # Not read: no row of this run met the constraint's condition,
                 # and this one does not either (unique_errors reads it when it does).
                 continue
-            attnames = [
-                model._meta.get_field(name).attname  # type: ignore[union-attr]
-                for name in constraint.fields
-            ]
             if old is not None:
-                old_key = tuple(old[attname] for attname in attnames)
+                old_key = tuple(old[attname] for attname in unique.attnames)
                 if values.get(old_key) == instance.pk:
                     del values[old_key]
-            condition = constraint.condition
-            if condition is None or evaluate(condition, instance) is True:
-                values[tuple(getattr(instance, attname) for attname in attnames)] = owner
+            if unique.applies is None or unique.applies(instance) is True:
+                values[tuple(getattr(instance, attname) for attname in unique.attnames)] = owner
+
+
+@dataclass(frozen=True)
+class Unique:
+    """A unique constraint, ready to be checked in memory."""
+
+    name: str
+    attnames: tuple[str, ...]
+    condition: Q | None
+    applies: Condition | None
+    field: str  # the field an error names
+    message: str
+
+
+@functools.cache
+def uniques(model: type[Model]) -> list[Unique]:
+    found = []
+    for constraint in model._meta.constraints:
+        if not isinstance(constraint, UniqueConstraint) or not constraint.fields:
+            continue
+        condition = constraint.condition
+        found.append(
+            Unique(
+                name=constraint.name,
+                attnames=tuple(
+                    model._meta.get_field(name).attname  # type: ignore[union-attr]
+                    for name in constraint.fields
+                ),
+                condition=condition,
+                applies=compile_condition(model, condition) if condition is not None else None,
+                field=constraint.fields[0] if len(constraint.fields) == 1 else "__all__",
+                message=str(constraint.get_violation_error_message()),
+            )
+        )
+    return found

@@ -26,8 +26,8 @@ from django.utils import timezone
 
 from responses.bulk.checks import check_constraint_errors
 from responses.bulk.index import Index
-from responses.bulk.inserts import insert_records, insert_rows
 from responses.bulk.records import RECORD_TYPES, Pending, RecordType
+from responses.bulk.sql import insert_records, insert_rows, update_records
 from responses.models import Change, ChangeAction, Event, Measure, Position
 from responses.signals import FEED_RESOURCES, SEARCHABLE
 from tracker.search import refresh_search_vectors
@@ -171,13 +171,14 @@ class Writer:
     def _write_type(self, record: RecordType, batch: list[Pending]) -> None:
         model = record.model
         plan = self._plan(record, batch)
-        manager = model._default_manager.using(self.using)
         insert_records(self.using, model, [instance for _, instance in plan.created])
         if plan.updated:
             now = timezone.now()
             for _, instance, _, _ in plan.updated:
                 instance.updated_at = now  # type: ignore[attr-defined]
-            manager.bulk_update(
+            update_records(
+                self.using,
+                model,
                 [instance for _, instance, _, _ in plan.updated],
                 sorted(plan.update_fields | {"updated_at"}),
             )
@@ -229,7 +230,7 @@ class Writer:
         )
 
     def _refresh_search(self, model: type[Model], plan: _Plan) -> None:
-        # New rows got their vectors as they were inserted (see inserts).
+        # New rows got their vectors as they were inserted (see sql).
         updated = [instance.pk for _, instance, _, _ in plan.updated]
         if model not in SEARCHABLE or not updated:
             return
