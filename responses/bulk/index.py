@@ -85,6 +85,22 @@ class Index:
         actor.parent_id = saved.parent_id
         self._link_parent(actor, self.actors_by_id)
 
+    def link_related(self, instance: Model) -> None:
+        """Give a record read from the database its actors (and announcing
+        position) from memory, so that ``clean()`` reads them without a query."""
+        for field in _actor_relations(type(instance)):
+            pk = getattr(instance, field.attname)
+            if pk is not None and not field.is_cached(instance) and pk in self.actors_by_id:
+                field.set_cached_value(instance, self.actors_by_id[pk])
+        if isinstance(instance, Measure) and instance.position_id is not None:
+            actor_id = self.position_actors.get(instance.position_id)
+            if actor_id is None:  # written by someone else during the load
+                return
+            position = Position(pk=instance.position_id, actor_id=actor_id)
+            position._state.adding = False
+            position._state.db = self.using
+            instance.position = position
+
     # Events and conflicts, by slug
 
     @cached_property
@@ -149,7 +165,13 @@ class Index:
             found[(key[0], key[1], key[3])].append(key)
         return found
 
+    @cached_property
+    def position_actors(self) -> dict[int, int]:
+        """Each position's actor, which a measure announced in it must share."""
+        return {pk: key[0] for key, pks in self.positions.items() for pk in pks}
+
     def remember_position(self, key: PositionKey, pk: int) -> None:
+        self.position_actors[pk] = key[0]
         if pk not in self.positions[key]:
             self.positions[key].append(pk)
             statement = (key[0], key[1], key[3])
@@ -217,6 +239,15 @@ class Index:
                     del values[old_key]
             if unique.applies is None or unique.applies(instance) is True:
                 values[tuple(getattr(instance, attname) for attname in unique.attnames)] = owner
+
+
+@functools.cache
+def _actor_relations(model: type[Model]) -> list[Any]:
+    return [
+        field
+        for field in model._meta.concrete_fields
+        if field.many_to_one and field.related_model is Actor
+    ]
 
 
 @dataclass(frozen=True)

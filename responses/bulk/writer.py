@@ -136,6 +136,7 @@ class Writer:
                 before = None
             elif pending.existing_id in existing:
                 instance = existing[pending.existing_id]
+                self.index.link_related(instance)
                 before = {name: getattr(instance, name) for name in concrete}
             else:
                 self.reject(pending, {"__all__": ["The record was deleted meanwhile."]})

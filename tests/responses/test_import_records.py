@@ -318,6 +318,55 @@ def test_a_row_may_refer_to_a_record_created_earlier_in_the_same_batch(tmp_path:
     assert Actor.objects.get(slug="state-department").parent.slug == "us"  # type: ignore[union-attr]
 
 
+def test_updates_do_not_query_per_row_either(world: Path, tmp_path: Path) -> None:
+    speaker = {"type": "actor", "slug": "zelensky", "name": "Volodymyr Zelensky", "kind": "person"}
+    threat = position(actor="european-union", stance="threaten", cameo_code="1312")
+    measure = {
+        "type": "measure",
+        "actor": "european-union",
+        "target": "russia",
+        "kind": "sanctions",
+        "event": "kyiv-drone-strike",
+        "announced_in": "threaten",
+        "sources": [SOURCE_URL],
+    }
+
+    def queries_to_change(count: int, year: int) -> int:
+        # Records whose clean() reads relations the update leaves out: a
+        # position's speaker, an actor's parent, a measure's position.
+        rows = [
+            position(stated_on=f"{year}-01-{1 + day:02}", stated_on_precision="day")
+            for day in range(count)
+        ]
+        ministries = [
+            {"type": "actor", "slug": f"ministry-{year}-{n}", "name": "Ministry", "kind": "other"}
+            for n in range(count)
+        ]
+        measures = [{**measure, "announced_on": f"{year}-02-{1 + day:02}"} for day in range(count)]
+        first = [
+            *[{**row, "speaker": "zelensky"} for row in rows],
+            *[{**row, "parent": "ukraine"} for row in ministries],
+            *measures,
+        ]
+        load(write_jsonl(tmp_path, speaker, threat, *first, name=f"first-{year}"))
+        changed = [
+            *[{**row, "summary": "Condemns it again."} for row in rows],
+            *[{**row, "name": "Ministry of Defence"} for row in ministries],
+            *[
+                {k: v for k, v in row.items() if k != "announced_in"} | {"description": "More"}
+                for row in measures
+            ],
+        ]
+        path = write_jsonl(tmp_path, *changed, name=f"changed-{year}")
+        with CaptureQueriesContext(connection) as queries:
+            out = load(path)
+        assert f"positions: 0 created, {count} updated" in out
+        assert f"measures: 0 created, {count} updated" in out
+        return len(queries)
+
+    assert queries_to_change(20, 2024) == queries_to_change(2, 2025)
+
+
 def test_the_work_does_not_grow_in_queries_with_the_rows(world: Path, tmp_path: Path) -> None:
     def queries_for(count: int, year: int) -> int:
         rows = [
