@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime
 import functools
 from collections import defaultdict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -33,8 +33,10 @@ MeasureKey = tuple[int, int, str, int | None, datetime.date | None]
 
 
 class Index:
-    def __init__(self, using: str) -> None:
+    def __init__(self, using: str, before_query: Callable[[], None] = lambda: None) -> None:
         self.using = using
+        # Called before each read: the loader lets pending writes finish first.
+        self.before_query = before_query
         # Source keys name sources for the rest of the run (all files); they are
         # not stored, so they survive reloads and are checked against the ids.
         self.source_keys: dict[str, int] = {}
@@ -48,6 +50,7 @@ class Index:
         self.source_keys = {key: pk for key, pk in self.source_keys.items() if pk in known}
 
     def _rows(self, model: type[Model], *fields: str) -> Any:
+        self.before_query()
         return model._default_manager.using(self.using).values_list(*fields).iterator(10_000)
 
     # Actors
@@ -197,6 +200,7 @@ class Index:
     def unique_values(self, model: type[Model], unique: Unique) -> dict[Any, Any]:
         values = self._unique.get(unique.name)
         if values is None:
+            self.before_query()
             queryset = model._default_manager.using(self.using)
             if unique.condition is not None:
                 queryset = queryset.filter(unique.condition)

@@ -20,6 +20,7 @@ from typing import Any, Protocol
 
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, transaction
 
+from responses.bulk.background import Background
 from responses.bulk.fields import NeedsFlush, RowValues
 from responses.bulk.index import Index
 from responses.bulk.readers import FileFormatError, Row, detect_format, read_rows
@@ -85,7 +86,8 @@ class Importer:
     ) -> None:
         self.options = options
         self.progress = progress
-        self.index = Index(options.using)
+        self.background = Background(options.using)
+        self.index = Index(options.using, before_query=self.background.wait)
 
     def import_file(self, path: Path) -> FileReport:
         report = FileReport(path)
@@ -141,7 +143,11 @@ class Importer:
         unit = _Unit()
         try:
             with transaction.atomic(using=self.options.using):
-                self._load(rows, unit, report, seen, tick)
+                try:
+                    self._load(rows, unit, report, seen, tick)
+                    self.background.wait()  # the unit's last writes, before it commits
+                finally:
+                    self.background.join()  # and never a write in flight at a rollback
                 if unit.rejected:
                     raise _RolledBack
         except _RolledBack:
@@ -175,7 +181,7 @@ class Importer:
         def reject(pending: Pending, errors: Errors) -> None:
             unit.rejected.append(Rejection(pending.line, pending.record.name, errors))
 
-        writer = Writer(self.index, self.options.using, unit.tally, reject)
+        writer = Writer(self.index, self.options.using, unit.tally, reject, self.background)
 
         def flush() -> None:
             writer.write(batch)

@@ -67,8 +67,25 @@ def _value_getter(field: Field, using: str) -> Any:
     return lambda instance: getattr(instance, attname)
 
 
+def allocate_ids(using: str, model: type[Model], instances: list[Model]) -> None:
+    """Give new records their ids now, from the table's sequence (PostgreSQL).
+
+    Elsewhere ``insert_records`` gives them, as ``bulk_create`` does.
+    """
+    if not instances or not _uses_copy(using):
+        return
+    meta = model._meta
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(instances)],
+        )
+        for instance, (pk,) in zip(instances, cursor.fetchall(), strict=True):
+            instance.pk = pk
+
+
 def insert_records(using: str, model: type[Model], instances: list[Model]) -> None:
-    """Insert new records and give each its id, as ``bulk_create`` does."""
+    """Insert new records (with the ids ``allocate_ids`` gave them, on PostgreSQL)."""
     if not instances:
         return
     if not _uses_copy(using):
@@ -76,12 +93,6 @@ def insert_records(using: str, model: type[Model], instances: list[Model]) -> No
         return
     connection = connections[using]
     meta = model._meta
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [meta.db_table, meta.pk.column, len(instances)],
-        )
-        ids = [row[0] for row in cursor.fetchall()]
     document: SearchDocument | None = getattr(model, "search_document", None)
     fields = [
         field
@@ -90,8 +101,8 @@ def insert_records(using: str, model: type[Model], instances: list[Model]) -> No
     ]
     getters = [_value_getter(field, using) for field in fields]
     rows = []
-    for instance, pk in zip(instances, ids, strict=True):
-        instance.pk = pk
+    for instance in instances:
+        assert instance.pk is not None, "allocate_ids gives new records their ids"
         rows.append([get(instance) for get in getters])
         instance._state.adding = False
         instance._state.db = using

@@ -4,8 +4,9 @@ For each record type in the batch, in dependency order: the existing rows
 are fetched with one query (and their links with one per relation), each row
 is validated with the model's own rules (``clean_fields`` without the
 per-relation existence queries, then ``clean``, then the database
-constraints evaluated in memory), and what changed is written with
-``bulk_create`` / ``bulk_update`` and the link tables in bulk.
+constraints evaluated in memory), and what changed is written in bulk,
+records and link tables (see ``sql``; on PostgreSQL by a second thread while
+the next rows are read, see ``background``).
 
 Bulk writes send no ``post_save`` signals, so this module does what the
 signal handlers do for a single save: it refreshes the PostgreSQL search
@@ -24,10 +25,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model, Q
 from django.utils import timezone
 
+from responses.bulk.background import Background
 from responses.bulk.checks import check_constraint_errors
 from responses.bulk.index import Index
 from responses.bulk.records import RECORD_TYPES, Pending, RecordType
-from responses.bulk.sql import insert_records, insert_rows, update_records
+from responses.bulk.sql import allocate_ids, insert_records, insert_rows, update_records
 from responses.models import Change, ChangeAction, Event, Measure, Position
 from responses.signals import FEED_RESOURCES, SEARCHABLE
 from tracker.search import refresh_search_vectors
@@ -73,10 +75,16 @@ def _columns(model: type[Model]) -> dict[str, tuple[str, str]]:
 
 class Writer:
     def __init__(
-        self, index: Index, using: str, tally: Tally, reject: Callable[[Pending, Errors], None]
+        self,
+        index: Index,
+        using: str,
+        tally: Tally,
+        reject: Callable[[Pending, Errors], None],
+        background: Background,
     ) -> None:
         self.index = index
         self.using = using
+        self.background = background
         self.tally = tally
         self.reject = reject
         self._columns = {record.name: _columns(record.model) for record in RECORD_TYPES.values()}
@@ -125,8 +133,12 @@ class Writer:
     def _plan(self, record: RecordType, batch: list[Pending]) -> _Plan:
         model = record.model
         ids = [pending.existing_id for pending in batch if pending.existing_id is not None]
-        existing = model._default_manager.using(self.using).in_bulk(ids) if ids else {}
-        current = {links.name: links.current(ids, self.using) for links in record.links if ids}
+        existing: dict[Any, Model] = {}
+        current: dict[str, dict[int, frozenset[Any]]] = {}
+        if ids:
+            self.background.wait()
+            existing = model._default_manager.using(self.using).in_bulk(ids)
+            current = {links.name: links.current(ids, self.using) for links in record.links}
         columns = self._columns[record.name]
         concrete = [f.attname for f in model._meta.concrete_fields]
         plan = _Plan()
@@ -172,24 +184,32 @@ class Writer:
     def _write_type(self, record: RecordType, batch: list[Pending]) -> None:
         model = record.model
         plan = self._plan(record, batch)
-        insert_records(self.using, model, [instance for _, instance in plan.created])
-        if plan.updated:
-            now = timezone.now()
-            for _, instance, _, _ in plan.updated:
-                instance.updated_at = now  # type: ignore[attr-defined]
-            update_records(
-                self.using,
-                model,
-                [instance for _, instance, _, _ in plan.updated],
-                sorted(plan.update_fields | {"updated_at"}),
-            )
-        self._write_links(record, plan)
+        created = [instance for _, instance in plan.created]
+        if created:
+            self.background.wait()
+            allocate_ids(self.using, model, created)
+        now = timezone.now()
+        for _, instance, _, _ in plan.updated:
+            instance.updated_at = now  # type: ignore[attr-defined]
+        # The database work; on PostgreSQL it runs while the next rows are read.
+        self.background.run(lambda: self._write_plan(record, plan))
         for pending, instance in plan.created:
             record.remember(self.index, pending, instance, None)
         for pending, instance, before, _ in plan.updated:
             record.remember(self.index, pending, instance, before)
         self.tally.created[record.label] += len(plan.created)
         self.tally.updated[record.label] += len(plan.updated)
+
+    def _write_plan(self, record: RecordType, plan: _Plan) -> None:
+        model = record.model
+        insert_records(self.using, model, [instance for _, instance in plan.created])
+        update_records(
+            self.using,
+            model,
+            [instance for _, instance, _, _ in plan.updated],
+            sorted(plan.update_fields | {"updated_at"}),
+        )
+        self._write_links(record, plan)
         self._record_changes(model, plan)
         self._refresh_search(model, plan)
 

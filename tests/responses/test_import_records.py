@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -381,3 +382,25 @@ def test_the_work_does_not_grow_in_queries_with_the_rows(world: Path, tmp_path: 
         return len(queries)
 
     assert queries_for(60, 2024) == queries_for(6, 2025)
+
+
+def test_a_write_the_database_refuses_rolls_the_file_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import DatabaseError
+
+    from responses.bulk import writer
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise DatabaseError("no space left on device")
+
+    monkeypatch.setattr(writer, "insert_rows", refuse)
+    out = load_rejected(write_jsonl(tmp_path, *WORLD, position(), name="refused"))
+    # The error stops the file where it surfaced: a transaction that failed
+    # cannot go on.
+    assert re.search(r"The database refused lines 1-[56]: no space left on device", out)
+    assert not Actor.objects.exists()
+
+    monkeypatch.undo()  # the next load starts clean
+    load(write_jsonl(tmp_path, *WORLD, name="accepted"))
+    assert Actor.objects.count() == 3
