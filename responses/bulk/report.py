@@ -45,6 +45,10 @@ class FileReport:
         return not self.rejected and not self.failure
 
 
+def _rows(count: int, what: str = "rows") -> str:
+    return f"{count:,} {what.removesuffix('s') if count == 1 else what}"
+
+
 def _rate(rows: int, seconds: float) -> str:
     return f"{rows / seconds:,.0f} rows/s" if seconds > 0 else "-"
 
@@ -70,27 +74,30 @@ def describe_file(
     if report.failure:
         return [f"{name}: cannot be read: {report.failure}"]
     lines = [
-        f"{name}: {report.rows:,} rows in {report.seconds:.1f} s "
+        f"{name}: {_rows(report.rows)} in {report.seconds:.1f} s "
         f"({_rate(report.rows, report.seconds)})"
         + (" - dry run, nothing written" if dry_run else "")
     ]
     lines += [f"  {line}" for line in describe_tally(report.written)]
     if report.rejected:
-        lines.append(f"  rejected: {len(report.rejected):,} rows")
-        shown = report.rejected if all_rejections else report.rejected[:SHOWN_REJECTIONS]
+        lines.append(f"  rejected: {_rows(len(report.rejected))}")
+        # By line: rows with unknown references are refused as they are read,
+        # rows that break a rule when their batch is validated.
+        rejected = sorted(report.rejected, key=lambda rejection: rejection.line)
+        shown = rejected if all_rejections else rejected[:SHOWN_REJECTIONS]
         lines += [f"    {rejection}" for rejection in shown]
         if len(shown) < len(report.rejected):
             lines.append(f"    ... and {len(report.rejected) - len(shown):,} more (-v 2 lists all)")
     if report.rolled_back and atomic == "file":
         lines.append(
-            f"  rolled back: nothing of {name} was written ({report.discarded:,} valid rows "
-            "discarded; --atomic=file keeps a file whole)"
+            f"  rolled back: nothing of {name} was written "
+            f"({_rows(report.discarded, 'valid rows')} discarded; --atomic=file keeps a file whole)"
         )
     elif report.rolled_back:
         ranges = ", ".join(f"{first}-{last}" for first, last in report.rolled_back)
         lines.append(
-            f"  rolled back: the batches of lines {ranges} ({report.discarded:,} valid rows "
-            "discarded); the other batches were written"
+            f"  rolled back: the batches of lines {ranges} "
+            f"({_rows(report.discarded, 'valid rows')} discarded); the other batches were written"
         )
     return lines
 

@@ -282,7 +282,7 @@ def test_in_batch_mode_a_rejected_row_rolls_back_its_batch_only(
     rows[3]["cameo_code"] = "051"  # line 4: the second batch of two
     out = load_rejected(write_jsonl(tmp_path, *rows), batch_size=2, atomic="batch")
     assert "line 4 (position): cameo_code: CAMEO code 051 contradicts the stance condemn" in out
-    assert "rolled back: the batches of lines 3-4 (1 valid rows discarded)" in out
+    assert "rolled back: the batches of lines 3-4 (1 valid row discarded)" in out
     assert "positions: 4 created" in out
     days = Position.objects.order_by("stated_on").values_list("stated_on__day", flat=True)
     assert list(days) == [1, 2, 5, 6]

@@ -267,3 +267,10 @@ def test_an_object_narrows_down_the_announcing_position(tmp_path: Path) -> None:
         )
     )
     assert Measure.objects.get().position.target.slug == "russia"  # type: ignore[union-attr]
+
+
+def test_rejections_are_listed_by_line(tmp_path: Path) -> None:
+    # Line 2 breaks a rule found when its batch is validated, line 3 names an
+    # unknown actor, found as it is read.
+    out = rejected(tmp_path, position(stance="applaud"), position(actor="nobody"))
+    assert out.index("line 2 (position)") < out.index("line 3 (position)")
