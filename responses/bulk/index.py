@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import sys
 from collections import defaultdict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -156,8 +157,9 @@ class Index:
     def positions(self) -> dict[PositionKey, list[int]]:
         found: dict[PositionKey, list[int]] = defaultdict(list)
         fields = ("actor_id", "event_id", "target_id", "stance", "stated_on", "pk")
-        for row in self._rows(Position, *fields):
-            found[row[:5]].append(row[5])
+        for actor, event, target, stance, stated_on, pk in self._rows(Position, *fields):
+            # One string per stance, not one per row: this map can be large.
+            found[(actor, event, target, sys.intern(stance), stated_on)].append(pk)
         return found
 
     @cached_property
@@ -185,8 +187,8 @@ class Index:
     def measures(self) -> dict[MeasureKey, list[int]]:
         found: dict[MeasureKey, list[int]] = defaultdict(list)
         fields = ("actor_id", "target_id", "kind", "event_id", "announced_on", "pk")
-        for row in self._rows(Measure, *fields):
-            found[row[:5]].append(row[5])
+        for actor, target, kind, event, announced_on, pk in self._rows(Measure, *fields):
+            found[(actor, target, sys.intern(kind), event, announced_on)].append(pk)
         return found
 
     # Unique constraints other than the natural keys (an actor's Wikidata id,
