@@ -103,7 +103,7 @@ class Importer:
                     )
                 finally:
                     progress.close()
-        except (OSError, FileFormatError, UnicodeDecodeError) as exc:
+        except (OSError, FileFormatError) as exc:
             report.failure = str(exc)
         report.seconds = time.monotonic() - started
         # The next file starts from what the database holds now.

@@ -104,7 +104,15 @@ def read_csv(lines: Iterable[str], default_type: str) -> Iterator[Row]:
             "Say which records the CSV file holds: pass --type, or add a type column."
         )
     start = reader.line_num + 1
-    for cells in reader:
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # a cell above the csv module's size limit, say
+            yield Row(start, default_type, error=f"not valid CSV: {exc}")
+            start = reader.line_num + 1
+            continue
         line, start = start, reader.line_num + 1
         if not any(cell.strip() for cell in cells):
             continue

@@ -95,6 +95,14 @@ def test_csv_line_numbers_count_physical_lines(tmp_path: Path, world: None) -> N
     assert not Membership.objects.exists()
 
 
+def test_a_malformed_csv_row_is_rejected_with_its_line(tmp_path: Path) -> None:
+    huge = "x" * 200_000  # above the csv module's field size limit
+    path = write_csv(tmp_path, f"slug,name,kind\nun,{huge},other\nnato,NATO,military_alliance\n")
+    out = load_rejected(path, type="actor")
+    assert "line 2 (actor): not valid CSV: field larger than field limit" in out
+    assert "(1 valid row discarded" in out  # the reader went on with line 3
+
+
 def test_a_csv_file_must_say_what_it_holds(tmp_path: Path) -> None:
     path = write_csv(tmp_path, "slug,name,kind\nun,United Nations,other\n")
     with pytest.raises(CommandError, match=r"cannot read records\.csv"):
