@@ -56,6 +56,8 @@ def _kind_of(model: type[models.Model], name: str) -> tuple[str, bool]:
         kind = "list"
     elif isinstance(field, (*TEXT_FIELDS, models.DateField)):
         kind = "text"
+    elif isinstance(field, models.IntegerField):
+        kind = "integer"
     else:
         kind = "number"
     return kind, bool(field.null)
@@ -116,7 +118,13 @@ class RowValues:
         kind, null = _kind_of(model, field_name or name)
         if kind == "list":
             self.data[name] = raw
-            return self.items(name)
+            items = self.items(name)
+            for item in items if items is not UNSET else []:
+                problem = text_problem(item) if isinstance(item, str) else ""
+                if problem:
+                    self.error(name, problem)
+                    return UNSET
+            return items
         if raw is None or raw == "":
             return None if null else ""
         if kind == "text":
@@ -131,6 +139,10 @@ class RowValues:
             return raw.strip()
         if isinstance(raw, bool) or not isinstance(raw, int | float | str):
             self.error(name, f"Expected a number, got {type(raw).__name__}.")
+            return UNSET
+        if kind == "integer" and isinstance(raw, float) and not raw.is_integer():
+            # Django would cut 2.5 down to 2; the API refuses it.
+            self.error(name, "A valid integer is required.")
             return UNSET
         return raw
 

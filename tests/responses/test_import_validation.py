@@ -118,8 +118,24 @@ def test_every_reason_of_a_row_is_given_at_once(tmp_path: Path) -> None:
 
 
 def test_text_with_null_characters_is_refused(tmp_path: Path) -> None:
-    out = rejected(tmp_path, position(stance="accuse", cameo_code="112", summary="bad\x00text"))
-    assert "summary: Null characters are not allowed." in out
+    out = rejected(
+        tmp_path,
+        position(stance="accuse", cameo_code="112", summary="bad\x00text"),
+        {"type": "actor", "slug": "un", "name": "UN", "kind": "other", "aliases": ["U.N.\x00"]},
+    )
+    assert "line 2 (position): summary: Null characters are not allowed." in out
+    assert "line 3 (actor): aliases: Null characters are not allowed." in out
+
+
+def test_a_count_is_a_whole_number(tmp_path: Path) -> None:
+    event = {"type": "event", "kind": "other", "sources": [SOURCE_URL]}
+    out = rejected(
+        tmp_path,
+        {**event, "slug": "e", "title": "E", "fatalities": 2.5},
+        {**event, "slug": "f", "title": "F", "injuries": "many"},
+    )
+    assert "line 2 (event): fatalities: A valid integer is required." in out
+    assert "line 3 (event): injuries: “many” value must be an integer." in out
 
 
 def test_database_check_constraints_are_enforced_in_memory(tmp_path: Path) -> None:
