@@ -20,7 +20,7 @@ measure     actor, target, kind, event, announced_on
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, cast
 
@@ -42,6 +42,12 @@ from responses.models import (
 )
 
 
+def chunked(ids: list[int], size: int = 900) -> Iterator[list[int]]:
+    """Ids in groups that stay under SQLite's limit of query parameters."""
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
 @dataclass(frozen=True)
 class Links:
     """A to-many relation, written as rows of its link table."""
@@ -58,14 +64,22 @@ class Links:
     def current(self, ids: list[int], using: str) -> dict[int, frozenset[Any]]:
         """The links of these records, as the file would give them."""
         found: dict[int, set[Any]] = {}
-        rows = (
-            self.through._default_manager.using(using)
-            .filter(**{f"{self.parent}__in": ids})
-            .values_list(self.parent, *self.columns())
-        )
-        for parent, *linked in rows:
-            found.setdefault(parent, set()).add(tuple(linked) if self.extra else linked[0])
+        for some in chunked(ids):
+            rows = (
+                self.through._default_manager.using(using)
+                .filter(**{f"{self.parent}__in": some})
+                .values_list(self.parent, *self.columns())
+            )
+            for parent, *linked in rows:
+                found.setdefault(parent, set()).add(tuple(linked) if self.extra else linked[0])
         return {pk: frozenset(links) for pk, links in found.items()}
+
+    def delete(self, ids: list[int], using: str) -> None:
+        """Remove the links of these records (before writing their new ones)."""
+        for some in chunked(ids):
+            self.through._default_manager.using(using).filter(
+                **{f"{self.parent}__in": some}
+            ).delete()
 
     def row_columns(self) -> tuple[str, ...]:
         return (self.parent, *self.columns())

@@ -218,9 +218,7 @@ class Writer:
             replaced = [
                 instance.pk for _, instance, _, relinked in plan.updated if links.name in relinked
             ]
-            through = links.through._default_manager.using(self.using)
-            if replaced:
-                through.filter(**{f"{links.parent}__in": replaced}).delete()
+            links.delete(replaced, self.using)
             rows = [
                 row
                 for pending, instance in plan.created
