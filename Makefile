@@ -112,3 +112,22 @@ loadtest-fault: install
 # Short, with the outage: what CI runs.
 loadtest-ci: install
 	$(PY) -m loadtest --duration 30 --clients 20 --outage-at 8 --outage 10
+
+# The load rate of import_records on PostgreSQL (README, "Bulk load"). Each run
+# loads a fresh set of made-up records into BENCH_DATABASE_URL, a scratch
+# database: recreate it between runs for comparable figures.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bulkload
+BENCH_POSITIONS ?= 100000
+
+.PHONY: bench-import
+bench-import: install
+	scratch=$$(mktemp -d) && prefix=bench$$(date +%s) \
+		&& $(PY) scripts/bulk_sample.py --positions $(BENCH_POSITIONS) --prefix $$prefix \
+			> $$scratch/sample.jsonl \
+		&& export DATABASE_URL=$(BENCH_DATABASE_URL) \
+		&& $(PY) manage.py migrate --noinput -v0 \
+		&& echo "First load:" \
+		&& $(PY) manage.py import_records --no-progress $$scratch/sample.jsonl \
+		&& echo "The same file again (changes nothing):" \
+		&& $(PY) manage.py import_records --no-progress $$scratch/sample.jsonl; \
+		status=$$?; rm -rf $$scratch; exit $$status
