@@ -152,8 +152,18 @@ def follow_through(measures: QuerySet[Measure]) -> QuerySet[Any, Mapping[str, An
     )
 
 
-def with_actors(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """The rows with each actor id replaced by the actor, in one query."""
-    rows = list(rows)
-    actors = Actor.objects.in_bulk([row["actor"] for row in rows]) if rows else {}
-    return [{**row, "actor": actors[row["actor"]]} for row in rows]
+def actors_of(measures: QuerySet[Measure]) -> QuerySet[Actor]:
+    """The actors with at least one of ``measures``, in the order of follow_through's rows.
+
+    Paging these first lets the statistics be computed for one page of
+    actors only, rather than for every actor and then cut.
+    """
+    return Actor.objects.filter(Exists(measures.filter(actor=OuterRef("pk")))).order_by(
+        "name", "pk"
+    )
+
+
+def with_actors(rows: Iterable[Mapping[str, Any]], actors: Iterable[Actor]) -> list[dict[str, Any]]:
+    """One row per actor, in the actors' order, each row's actor id replaced by the actor."""
+    by_actor = {row["actor"]: row for row in rows}
+    return [{**by_actor[actor.pk], "actor": actor} for actor in actors if actor.pk in by_actor]

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from actors.api.serializers import ActorBriefSerializer
 from actors.choices import ActorKind
 from actors.models import Actor
-from responses.analysis import follow_through, response_matrix, with_actors
+from responses.analysis import actors_of, follow_through, response_matrix, with_actors
 from responses.api.serializers import EventBriefSerializer, PositionBriefSerializer
 from responses.choices import MeasureKind, Stance
 from responses.filtersets import date_range
@@ -244,6 +244,10 @@ class StatisticsPagination(LimitOffsetPagination):
     ) -> list[Any] | None:
         return pagination.LimitOffsetPagination.paginate_queryset(self, queryset, request, view)
 
+    def get_count(self, queryset: Any) -> int:
+        # Grouped rows: a plain COUNT over the groups (the capped count reshapes them).
+        return pagination.LimitOffsetPagination.get_count(self, queryset)
+
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         paging = {self.limit_query_param, self.offset_query_param}
         return [
@@ -302,7 +306,11 @@ class FollowThroughView(generics.ListAPIView):
     pagination_class = StatisticsPagination
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        rows = follow_through(self.filter_queryset(self.get_queryset()))
-        page = self.paginate_queryset(rows)
-        data = self.get_serializer(with_actors(rows if page is None else page), many=True).data
+        # Three queries: the number of actors, one page of them, their statistics.
+        measures = self.filter_queryset(self.get_queryset())
+        actors = actors_of(measures)
+        page = self.paginate_queryset(actors)
+        shown = list(actors) if page is None else page
+        rows = follow_through(measures.filter(actor__in=[actor.pk for actor in shown]))
+        data = self.get_serializer(with_actors(rows, shown), many=True).data
         return Response(data) if page is None else self.get_paginated_response(data)
