@@ -18,7 +18,7 @@ from responses.models import (
     Position,
     Source,
 )
-from tracker.api.fields import BriefRelatedField
+from tracker.api.fields import BriefRelatedField, IdentityField
 from tracker.api.serializers import ValidatedModelSerializer
 
 # Briefs: how each record looks when nested in another one.
@@ -27,7 +27,7 @@ from tracker.api.serializers import ValidatedModelSerializer
 class SourceBriefSerializer(serializers.ModelSerializer):
     """A source as it appears inside other records."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:source-detail")
+    url = IdentityField(view_name="api:source-detail")
 
     class Meta:
         model = Source
@@ -38,7 +38,7 @@ class SourceBriefSerializer(serializers.ModelSerializer):
 class ConflictBriefSerializer(serializers.ModelSerializer):
     """A conflict as it appears inside other records."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:conflict-detail", lookup_field="slug")
+    url = IdentityField(view_name="api:conflict-detail", lookup_field="slug")
 
     class Meta:
         model = Conflict
@@ -49,7 +49,7 @@ class ConflictBriefSerializer(serializers.ModelSerializer):
 class EventBriefSerializer(serializers.ModelSerializer):
     """An event as it appears inside other records."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:event-detail", lookup_field="slug")
+    url = IdentityField(view_name="api:event-detail", lookup_field="slug")
 
     class Meta:
         model = Event
@@ -60,7 +60,7 @@ class EventBriefSerializer(serializers.ModelSerializer):
 class PositionBriefSerializer(serializers.ModelSerializer):
     """A position as it appears inside other records."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:position-detail")
+    url = IdentityField(view_name="api:position-detail")
 
     class Meta:
         model = Position
@@ -71,7 +71,7 @@ class PositionBriefSerializer(serializers.ModelSerializer):
 class MeasureBriefSerializer(serializers.ModelSerializer):
     """A measure as it appears inside other records."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:measure-detail")
+    url = IdentityField(view_name="api:measure-detail")
 
     class Meta:
         model = Measure
@@ -107,7 +107,7 @@ def event_field(**kwargs: Any) -> BriefRelatedField:
 class SourceSerializer(ValidatedModelSerializer):
     """Where a claim comes from: an article, a statement, a resolution."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:source-detail")
+    url = IdentityField(view_name="api:source-detail")
     # "url" is this record's own address in the API, so the document's is "link".
     link = serializers.URLField(
         source="url",
@@ -137,7 +137,7 @@ class SourceSerializer(ValidatedModelSerializer):
 class ConflictSerializer(ValidatedModelSerializer):
     """A long-running dispute between parties, which events belong to."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:conflict-detail", lookup_field="slug")
+    url = IdentityField(view_name="api:conflict-detail", lookup_field="slug")
     parties = actor_field(many=True, required=False, help_text="Slugs of the parties.")
     sources = BriefRelatedField(
         brief=SourceBriefSerializer,
@@ -178,7 +178,7 @@ class EventRelationSerializer(serializers.ModelSerializer):
 class EventSerializer(ValidatedModelSerializer):
     """Something that happened at a place and time: a strike, a call, a summit."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:event-detail", lookup_field="slug")
+    url = IdentityField(view_name="api:event-detail", lookup_field="slug")
     conflict = BriefRelatedField(
         brief=ConflictBriefSerializer,
         queryset=Conflict.objects.all(),
@@ -257,7 +257,7 @@ class EventSerializer(ValidatedModelSerializer):
 class PositionSerializer(ValidatedModelSerializer):
     """What one actor stated about an event or another actor, with its sources."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:position-detail")
+    url = IdentityField(view_name="api:position-detail")
     actor = actor_field()
     speaker = actor_field(required=False, allow_null=True)
     event = event_field(required=False, allow_null=True)
@@ -289,7 +289,7 @@ class PositionSerializer(ValidatedModelSerializer):
 class MeasureSerializer(ValidatedModelSerializer):
     """A step an actor threatens, proposes or takes against or for another actor."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:measure-detail")
+    url = IdentityField(view_name="api:measure-detail")
     actor = actor_field()
     target = actor_field()
     event = event_field(required=False, allow_null=True)
@@ -348,7 +348,7 @@ class MeasureSerializer(ValidatedModelSerializer):
 class StatusChangeSerializer(serializers.ModelSerializer):
     """One recorded move of a measure's status, with its date and source."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:status-change-detail")
+    url = IdentityField(view_name="api:status-change-detail")
     measure = BriefRelatedField(brief=MeasureBriefSerializer, lookup_field="pk", read_only=True)
     source = BriefRelatedField(  # type: ignore[assignment]
         brief=SourceBriefSerializer, lookup_field="pk", read_only=True
