@@ -13,7 +13,13 @@ from responses.models import (
     Position,
     Source,
 )
-from tracker.api.filtersets import BaseFilterSet, OrderingFilter, SlugFilter, updated_since_filter
+from tracker.api.filtersets import (
+    BaseFilterSet,
+    CountryFilter,
+    OrderingFilter,
+    SlugFilter,
+    updated_since_filter,
+)
 
 
 def date_range(field_name: str, noun: str) -> tuple[filters.DateFilter, filters.DateFilter]:
@@ -52,9 +58,7 @@ class ConflictFilterSet(BaseFilterSet):
 class EventFilterSet(BaseFilterSet):
     kind = filters.MultipleChoiceFilter(choices=EventKind.choices, help_text="Kind of event.")
     conflict = SlugFilter("conflict", Conflict.objects.all(), "Slug of the conflict.")
-    country = filters.CharFilter(
-        field_name="country", lookup_expr="iexact", help_text="ISO 3166-1 alpha-2 country code."
-    )
+    country = CountryFilter(field_name="country", help_text="ISO 3166-1 alpha-2 country code.")
     initiator = actor_filter("initiator", "Slug of the initiating actor.")
     target = actor_filter("target", "Slug of the targeted actor.")
     participant = actor_filter("participants", "Slug of a participating actor.")
@@ -84,10 +88,8 @@ class PositionFilterSet(BaseFilterSet):
     actor_kind = filters.MultipleChoiceFilter(
         field_name="actor__kind", choices=ActorKind.choices, help_text="Kind of the actor."
     )
-    country = filters.CharFilter(
-        field_name="actor__country",
-        lookup_expr="iexact",
-        help_text="ISO 3166-1 alpha-2 country code of the actor.",
+    country = CountryFilter(
+        field_name="actor__country", help_text="ISO 3166-1 alpha-2 country code of the actor."
     )
     actor_member_of = actor_filter(
         "actor__memberships__organization",
@@ -129,10 +131,8 @@ class MeasureFilterSet(BaseFilterSet):
     actor_kind = filters.MultipleChoiceFilter(
         field_name="actor__kind", choices=ActorKind.choices, help_text="Kind of the actor."
     )
-    country = filters.CharFilter(
-        field_name="actor__country",
-        lookup_expr="iexact",
-        help_text="ISO 3166-1 alpha-2 country code of the actor.",
+    country = CountryFilter(
+        field_name="actor__country", help_text="ISO 3166-1 alpha-2 country code of the actor."
     )
     actor_member_of = actor_filter(
         "actor__memberships__organization",
