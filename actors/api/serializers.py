@@ -6,10 +6,10 @@ from rest_framework import serializers
 
 from actors.models import Actor, Membership
 from tracker.api.fields import BriefRelatedField, IdentityField
-from tracker.api.serializers import ValidatedModelSerializer
+from tracker.api.serializers import BriefSerializer, ValidatedModelSerializer
 
 
-class ActorBriefSerializer(serializers.ModelSerializer):
+class ActorBriefSerializer(BriefSerializer):
     """An actor as it appears inside other records."""
 
     url = IdentityField(view_name="api:actor-detail", lookup_field="slug")

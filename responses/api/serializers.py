@@ -19,12 +19,13 @@ from responses.models import (
     Source,
 )
 from tracker.api.fields import BriefRelatedField, IdentityField
-from tracker.api.serializers import ValidatedModelSerializer
+from tracker.api.representation import FastRepresentation
+from tracker.api.serializers import BriefSerializer, ValidatedModelSerializer
 
 # Briefs: how each record looks when nested in another one.
 
 
-class SourceBriefSerializer(serializers.ModelSerializer):
+class SourceBriefSerializer(BriefSerializer):
     """A source as it appears inside other records."""
 
     url = IdentityField(view_name="api:source-detail")
@@ -35,7 +36,7 @@ class SourceBriefSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ConflictBriefSerializer(serializers.ModelSerializer):
+class ConflictBriefSerializer(BriefSerializer):
     """A conflict as it appears inside other records."""
 
     url = IdentityField(view_name="api:conflict-detail", lookup_field="slug")
@@ -46,7 +47,7 @@ class ConflictBriefSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class EventBriefSerializer(serializers.ModelSerializer):
+class EventBriefSerializer(BriefSerializer):
     """An event as it appears inside other records."""
 
     url = IdentityField(view_name="api:event-detail", lookup_field="slug")
@@ -57,7 +58,7 @@ class EventBriefSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PositionBriefSerializer(serializers.ModelSerializer):
+class PositionBriefSerializer(BriefSerializer):
     """A position as it appears inside other records."""
 
     url = IdentityField(view_name="api:position-detail")
@@ -68,7 +69,7 @@ class PositionBriefSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MeasureBriefSerializer(serializers.ModelSerializer):
+class MeasureBriefSerializer(BriefSerializer):
     """A measure as it appears inside other records."""
 
     url = IdentityField(view_name="api:measure-detail")
@@ -165,7 +166,7 @@ class ConflictSerializer(ValidatedModelSerializer):
         ]
 
 
-class EventRelationSerializer(serializers.ModelSerializer):
+class EventRelationSerializer(FastRepresentation, serializers.ModelSerializer):
     """A link from an event to one it follows or responds to."""
 
     event = event_field(source="to_event", help_text="Slug of the related event.")
@@ -345,7 +346,7 @@ class MeasureSerializer(ValidatedModelSerializer):
         return value
 
 
-class StatusChangeSerializer(serializers.ModelSerializer):
+class StatusChangeSerializer(FastRepresentation, serializers.ModelSerializer):
     """One recorded move of a measure's status, with its date and source."""
 
     url = IdentityField(view_name="api:status-change-detail")

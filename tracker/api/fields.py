@@ -9,6 +9,7 @@ in, not a fresh ``reverse()`` per record.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 from urllib.parse import quote
 
@@ -43,6 +44,17 @@ class BriefRelatedField(serializers.RelatedField):
         model: type[Model] = getattr(brief, "Meta").model  # noqa: B009 (Meta is not typed)
         self._model_name = str(model._meta.verbose_name)
         super().__init__(**kwargs)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> BriefRelatedField:
+        # Every serializer instance deep-copies its fields; a deep copy of the
+        # queryset (an SQL tree) is most of that cost, and querysets are never
+        # changed in place, so the copy shares it.
+        shared = ("queryset", "brief", "validators")
+        kwargs = {
+            key: value if key in shared else copy.deepcopy(value, memo)
+            for key, value in self._kwargs.items()  # type: ignore[attr-defined]
+        }
+        return self.__class__(*self._args, **kwargs)  # type: ignore[attr-defined]
 
     def to_internal_value(self, data: Any) -> Model:
         expected: type = int if self.lookup_field == "pk" else str
@@ -108,7 +120,7 @@ class BriefRelatedFieldExtension(OpenApiSerializerFieldExtension):
 
 
 _KEY = "__key__"
-_path_templates: dict[tuple[str, str, str], str] = {}
+_path_templates: dict[tuple[str, str | None, str], str] = {}
 
 
 class IdentityField(serializers.HyperlinkedIdentityField):
@@ -121,16 +133,27 @@ class IdentityField(serializers.HyperlinkedIdentityField):
     def get_url(self, obj: Any, view_name: str, request: Any, format: Any) -> str | None:
         if format or request is None:
             return super().get_url(obj, view_name, request, format)
-        if getattr(obj, "pk", None) in (None, ""):
-            return None
+        return self.url_maker(request)(obj)
+
+    def url_maker(self, request: Any) -> Any:
+        """A function from record to URL, for this request (its host, its script prefix)."""
         prefix = get_script_prefix()
-        template_key = (prefix, view_name, self.lookup_url_kwarg)
+        template_key = (prefix, self.view_name, self.lookup_url_kwarg)
         template = _path_templates.get(template_key)
         if template is None:
-            template = reverse(view_name, kwargs={self.lookup_url_kwarg: _KEY})
+            template = reverse(self.view_name, kwargs={self.lookup_url_kwarg: _KEY})
             _path_templates[template_key] = template
         origin = getattr(request, "_tracker_origin", None)
         if origin is None:
             origin = request._tracker_origin = request.build_absolute_uri("/")[:-1]
-        value = quote(str(getattr(obj, self.lookup_field)), safe=RFC3986_SUBDELIMS + "/~:@")
-        return origin + template.replace(_KEY, value)
+        head, _, tail = template.partition(_KEY)
+        head = origin + head
+        lookup_field = self.lookup_field
+        safe = RFC3986_SUBDELIMS + "/~:@"
+
+        def url(obj: Any) -> str | None:
+            if getattr(obj, "pk", None) in (None, ""):
+                return None
+            return head + quote(str(getattr(obj, lookup_field)), safe=safe) + tail
+
+        return url

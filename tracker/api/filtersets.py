@@ -90,6 +90,22 @@ class OrderingFilter(filters.OrderingFilter):
         return qs.order_by(*ordering, "pk") if ordering else qs
 
 
+class FilterBackend(filters.DjangoFilterBackend):
+    """django-filter's backend, which leaves the FilterSet out when no filter is asked for.
+
+    Building a FilterSet and its form costs more than a detail request's own
+    work, and with no filter parameter it filters nothing.
+    """
+
+    def filter_queryset(self, request: Any, queryset: QuerySet, view: Any) -> QuerySet:
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is None or not any(
+            name in request.query_params for name in filterset_class.base_filters
+        ):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
+
+
 def updated_since_filter() -> filters.IsoDateTimeFilter:
     return filters.IsoDateTimeFilter(
         field_name="updated_at",

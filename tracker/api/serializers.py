@@ -12,8 +12,14 @@ from rest_framework import serializers
 from rest_framework.fields import get_error_detail
 from rest_framework.settings import api_settings
 
+from tracker.api.representation import FastRepresentation
 
-class ValidatedModelSerializer(serializers.ModelSerializer):
+
+class BriefSerializer(FastRepresentation, serializers.ModelSerializer):
+    """A record as it appears nested in others (read only)."""
+
+
+class ValidatedModelSerializer(FastRepresentation, serializers.ModelSerializer):
     """Runs the model's own validation (``full_clean``) on every write.
 
     Cross-field rules and constraints live once, on the model, so the admin,
