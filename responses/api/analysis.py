@@ -21,6 +21,7 @@ from responses.api.serializers import EventBriefSerializer, PositionBriefSeriali
 from responses.choices import MeasureKind, Stance
 from responses.filtersets import date_range
 from responses.models import Event, Measure
+from tracker.api.caching import cached_response
 from tracker.api.csv import csv_text
 from tracker.api.filtersets import BaseFilterSet, SlugFilter
 from tracker.api.pagination import LimitOffsetPagination
@@ -189,7 +190,10 @@ class EventMatrixView(generics.RetrieveAPIView):
         return [*super().get_renderers(), MatrixCSVRenderer()]
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return Response(self.get_serializer(response_matrix(self.get_object())).data)
+        return cached_response(
+            request,
+            lambda: Response(self.get_serializer(response_matrix(self.get_object())).data),
+        )
 
 
 # Follow-through
@@ -306,6 +310,9 @@ class FollowThroughView(generics.ListAPIView):
     pagination_class = StatisticsPagination
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return cached_response(request, lambda: self._statistics(request))
+
+    def _statistics(self, request: Request) -> Response:
         # Three queries: the number of actors, one page of them, their statistics.
         measures = self.filter_queryset(self.get_queryset())
         actors = actors_of(measures)

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 from django.db.models import QuerySet
 from rest_framework import mixins
 
+from tracker.api.caching import CachedReadMixin
 from tracker.api.conditional import ConditionalRequestMixin
 from tracker.api.export import CsvExportMixin
 
@@ -30,6 +31,7 @@ class ReadQuerysetMixin:
 
 
 class TrackerViewSet(
+    CachedReadMixin,
     ReadQuerysetMixin,
     ConditionalRequestMixin,
     CsvExportMixin,
@@ -45,6 +47,7 @@ class TrackerViewSet(
 
 
 class TrackerReadOnlyViewSet(
+    CachedReadMixin,
     ReadQuerysetMixin,
     ConditionalRequestMixin,
     CsvExportMixin,

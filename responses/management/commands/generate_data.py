@@ -9,6 +9,7 @@ from django.db import DEFAULT_DB_ALIAS
 from responses.synthetic.generate import Generator
 from responses.synthetic.load import NotEmpty, ensure_empty, flush, load
 from responses.synthetic.scales import SCALES
+from tracker.freshness import data_changed
 
 
 class Command(BaseCommand):
@@ -51,6 +52,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Generating {scale} with seed {options['seed']}")
         started = time.perf_counter()
         report = load(Generator(scale, options["seed"]).tables(), using, log=self.stdout.write)
+        data_changed(using)  # cached reads of the old data are stale now
         elapsed = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(f"Loaded {sum(report.rows.values())} rows in {elapsed:.1f}s")
