@@ -50,13 +50,18 @@ def ensure(server_url: str, scale: str) -> tuple[str, float | None]:
     admin_url = urlunsplit(urlsplit(server_url)._replace(path="/postgres"))
     with psycopg.connect(admin_url, autocommit=True) as admin:
         found = current_marker(admin, name)
-        if found == marker(scale):
-            return url, None
+    env = {**os.environ, "DATABASE_URL": url}
+    python = sys.executable
+    if found == marker(scale):
+        # Reused: bring its schema up to date (indexes added since, say).
+        subprocess.run(
+            [python, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+        )
+        return url, None
+    with psycopg.connect(admin_url, autocommit=True) as admin:
         if found is not None:
             admin.execute(f'DROP DATABASE "{name}"')
         admin.execute(f'CREATE DATABASE "{name}"')
-    env = {**os.environ, "DATABASE_URL": url}
-    python = sys.executable
     subprocess.run(
         [python, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
     )

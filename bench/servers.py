@@ -23,7 +23,12 @@ def django_environment(database_url: str) -> dict[str, str]:
     """Production settings on loopback: DEBUG off, no TLS redirect, kept connections."""
     return {
         **os.environ,
+        # This checkout's code, whatever else is installed in the environment.
+        "PYTHONPATH": str(ROOT),
         "DATABASE_URL": database_url,
+        # No shared cache: the benchmark measures the work, not cache hits.
+        "REDIS_URL": "",
+        "API_CACHE_SECONDS": "0",
         "DEBUG": "false",
         "SECRET_KEY": "benchmark-only-" + "x" * 50,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",

@@ -28,6 +28,8 @@ from tracker.aggregates import DaysBetween, Median
 
 # Response matrix
 
+ACTOR_BRIEF = ("slug", "name", "short_name", "kind")
+
 
 class StanceTally(TypedDict):
     counts: dict[str, int]
@@ -68,6 +70,8 @@ def response_matrix(event: Event) -> ResponseMatrix:
     positions = (
         Position.objects.filter(event=event)
         .select_related("actor")
+        # What the cells show: position briefs, and each row's actor brief.
+        .only("id", "stance", "summary", "actor", *(f"actor__{name}" for name in ACTOR_BRIEF))
         .order_by("actor__name", "actor_id", "id")
     )
     rows: dict[int, MatrixRow] = {}

@@ -25,6 +25,7 @@ from tracker.api.caching import cached_response
 from tracker.api.csv import csv_text
 from tracker.api.filtersets import BaseFilterSet, SlugFilter
 from tracker.api.pagination import LimitOffsetPagination
+from tracker.api.representation import FastRepresentation
 from tracker.api.schema import AutoSchema
 
 # Response matrix
@@ -33,7 +34,7 @@ from tracker.api.schema import AutoSchema
 def per_stance(name: str, doc: str, field: Callable[[str], serializers.Field]) -> type:
     """A serializer with one field per stance, in declared order, so the schema lists them all."""
     fields: dict[str, Any] = {stance.value: field(stance.label) for stance in Stance}
-    return type(name, (serializers.Serializer,), {"__doc__": doc, "__module__": __name__, **fields})
+    return type(name, (FastRepresentation,), {"__doc__": doc, "__module__": __name__, **fields})
 
 
 MatrixCellsSerializer = per_stance(
@@ -48,7 +49,7 @@ StanceCountsSerializer = per_stance(
 )
 
 
-class MatrixColumnSerializer(serializers.Serializer):
+class MatrixColumnSerializer(FastRepresentation):
     """A column of the matrix: one stance."""
 
     stance = serializers.ChoiceField(choices=Stance.choices)
@@ -58,7 +59,7 @@ class MatrixColumnSerializer(serializers.Serializer):
     )
 
 
-class MatrixRowSerializer(serializers.Serializer):
+class MatrixRowSerializer(FastRepresentation):
     """An actor's row: its positions and their number under each stance."""
 
     actor = ActorBriefSerializer()
@@ -67,14 +68,14 @@ class MatrixRowSerializer(serializers.Serializer):
     total = serializers.IntegerField(help_text="The actor's positions on the event.")
 
 
-class MatrixTotalsSerializer(serializers.Serializer):
+class MatrixTotalsSerializer(FastRepresentation):
     """Positions on the event under each stance, all actors together."""
 
     counts = StanceCountsSerializer()
     total = serializers.IntegerField(help_text="All positions on the event.")
 
 
-class MatrixKindTotalsSerializer(serializers.Serializer):
+class MatrixKindTotalsSerializer(FastRepresentation):
     """Positions on the event under each stance, by actors of one kind."""
 
     kind = serializers.ChoiceField(choices=ActorKind.choices)
@@ -82,7 +83,7 @@ class MatrixKindTotalsSerializer(serializers.Serializer):
     total = serializers.IntegerField(help_text="Positions by actors of this kind.")
 
 
-class EventMatrixSerializer(serializers.Serializer):
+class EventMatrixSerializer(FastRepresentation):
     """Actors (rows) × stances (columns) for one event; each cell lists the positions."""
 
     event = EventBriefSerializer()
@@ -265,7 +266,7 @@ def _count(help_text: str) -> serializers.IntegerField:
     return serializers.IntegerField(help_text=help_text)
 
 
-class FollowThroughSerializer(serializers.Serializer):
+class FollowThroughSerializer(FastRepresentation):
     """How often an actor's threats became measures adopted or put in force."""
 
     actor = ActorBriefSerializer()

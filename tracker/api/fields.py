@@ -10,6 +10,7 @@ in, not a fresh ``reverse()`` per record.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -81,18 +82,7 @@ class BriefRelatedField(serializers.RelatedField):
             )
 
     def to_representation(self, value: Any) -> Any:
-        # Briefs are read-only views of a row: the same row gives the same brief
-        # throughout one response, so each is built once.
-        context: dict[str, Any] = self.context  # type: ignore[assignment]
-        shown: dict[tuple[type, Any], Any] = context.setdefault("_briefs", {})
-        key = (self.brief, value.pk)
-        brief = shown.get(key)
-        if brief is None:
-            serializer = self.__dict__.get("_brief_serializer")
-            if serializer is None:
-                serializer = self._brief_serializer = self.brief(context=context)
-            brief = shown[key] = serializer.to_representation(value)
-        return brief
+        return brief_maker(self.brief, self.context)(value)  # type: ignore[arg-type]
 
     def get_choices(self, cutoff: int | None = None) -> dict[Any, str]:
         # The browsable API's form needs hashable keys: the plain lookup value.
@@ -102,6 +92,30 @@ class BriefRelatedField(serializers.RelatedField):
         if cutoff is not None:
             queryset = queryset[:cutoff]
         return {getattr(item, self.lookup_field): self.display_value(item) for item in queryset}
+
+
+def brief_maker(
+    brief: type[serializers.Serializer], context: dict[str, Any]
+) -> Callable[[Any], Any]:
+    """Record to brief, for one response (one serializer context).
+
+    Briefs are read-only views of a row: the same row gives the same brief
+    throughout a response, so each is built once, by one brief serializer.
+    """
+    makers: dict[type, Callable[[Any], Any]] = context.setdefault("_brief_makers", {})
+    maker = makers.get(brief)
+    if maker is None:
+        serializer = brief(context=context)
+        shown: dict[Any, Any] = {}
+
+        def maker(value: Any) -> Any:
+            found = shown.get(value.pk)
+            if found is None:
+                found = shown[value.pk] = serializer.to_representation(value)
+            return found
+
+        makers[brief] = maker
+    return maker
 
 
 class BriefRelatedFieldExtension(OpenApiSerializerFieldExtension):
