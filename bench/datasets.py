@@ -19,7 +19,7 @@ import psycopg
 from bench.servers import ROOT
 
 # Bump when responses.synthetic changes what it generates.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 SEED = 1
 
 

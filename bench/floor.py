@@ -64,6 +64,8 @@ ACTOR_KINDS = (
 STATUSES: tuple[str, ...] = ("threatened", "proposed", "adopted", "in_force", "suspended")
 STATUSES += ("lifted", "withdrawn", "lapsed")
 
+# The API's connection settings (tracker/settings.py).
+OPTIONS = "-c jit=off -c cursor_tuple_fraction=1"
 _local = threading.local()
 
 
@@ -77,7 +79,7 @@ def first(cur: psycopg.Cursor) -> Any:
 def connection() -> psycopg.Connection:
     conn = getattr(_local, "connection", None)
     if conn is None or conn.closed:
-        conn = psycopg.connect(DATABASE_URL, autocommit=True)
+        conn = psycopg.connect(DATABASE_URL, autocommit=True, options=OPTIONS)
         conn.execute("SET TIME ZONE 'UTC'")
         _local.connection = conn
     return conn
@@ -219,15 +221,17 @@ def position_json(base: str, row: tuple[Any, ...], sources: list[dict[str, Any]]
     }
 
 
-def position_filters(request: Request) -> tuple[list[str], list[Any]]:
+def position_filters(request: Request, cur: psycopg.Cursor) -> tuple[list[str], list[Any]]:
     where: list[str] = []
     params: list[Any] = []
     if "q" in request.params:
         where.append("p.search_vector @@ websearch_to_tsquery('english'::regconfig, %s)")
         params.append(request.one("q").strip())
     if "actor" in request.params:
-        where.append("p.actor_id IN (SELECT id FROM actors_actor WHERE slug = ANY(%s))")
-        params.append(request.params["actor"])
+        # The ids first (as the API does), so the planner knows which actor it is.
+        cur.execute("SELECT id FROM actors_actor WHERE slug = ANY(%s)", [request.params["actor"]])
+        where.append("p.actor_id = ANY(%s)")
+        params.append([row[0] for row in cur.fetchall()])
     if "stance" in request.params:
         where.append("p.stance = ANY(%s)")
         params.append(request.params["stance"])
@@ -265,10 +269,10 @@ def decode_cursor(token: str) -> tuple[datetime.datetime, int]:
 
 def position_list(request: Request) -> tuple[dict[str, Any], dict[str, str]]:
     limit = min(request.number("limit", DEFAULT_LIMIT), MAX_LIMIT)
-    where, params = position_filters(request)
     cursor_mode = "cursor" in request.params
     count: int | None = None
     with connection().cursor() as cur:
+        where, params = position_filters(request, cur)
         if cursor_mode:
             token = request.one("cursor")
             if token:
@@ -621,11 +625,13 @@ class _Line:
 
 
 def export_positions(request: Request) -> Iterator[bytes]:
-    where, params = position_filters(request)
+    with connection().cursor() as cur:
+        where, params = position_filters(request, cur)
     condition = f" WHERE {' AND '.join(where)}" if where else ""
     writer = csv.writer(_Line(), lineterminator="\r\n")
     yield writer.writerow(EXPORT_HEADER).encode()
-    conn = psycopg.connect(DATABASE_URL)  # a server-side cursor needs its own transaction
+    # A server-side cursor needs its own transaction. No JIT, as for the API.
+    conn = psycopg.connect(DATABASE_URL, options=OPTIONS)
     try:
         conn.execute("SET TIME ZONE 'UTC'")
         with conn.cursor(name="export") as rows, conn.cursor() as links:

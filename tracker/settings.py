@@ -80,6 +80,15 @@ DATABASES = {
 # database does not leave the app holding dead connections.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DEBUG else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# PostgreSQL's JIT compiles expensive-looking queries (a count or an export
+# over a million rows) for up to seconds before the first row: a loss for
+# queries that stream or stop early, as the API's do. Server-side cursors
+# (only the CSV export uses them) read every row: plan them for the total,
+# not for the first tenth.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        "-c jit=off -c cursor_tuple_fraction=1"
+    )
 # Lets two test runs share one PostgreSQL server without dropping each other's database.
 if _test_suffix := env.str("TEST_DB_SUFFIX", default=""):
     DATABASES["default"]["TEST"] = {"NAME": f"test_tracker_{_test_suffix}"}

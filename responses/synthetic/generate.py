@@ -462,7 +462,9 @@ class Generator:
         # Popular events are spread over the years, not the first ids.
         event_order = list(range(1, n_events + 1))
         rng.shuffle(event_order)
-        event_weights = zipf_cum_weights(n_events, 0.8)
+        # Milder than for actors: a major event draws thousands of statements, not a
+        # tenth of them all.
+        event_weights = zipf_cum_weights(n_events, 0.6)
         person_weights = zipf_cum_weights(len(world.persons)) if world.persons else []
         stances = list(vocab.STANCE_WEIGHTS)
         stance_weights = list(vocab.STANCE_WEIGHTS.values())
@@ -582,7 +584,7 @@ class Generator:
         loud = world.states + world.organizations
         loud_weights = zipf_cum_weights(len(loud))
         state_weights = zipf_cum_weights(len(world.states))
-        event_weights = zipf_cum_weights(self.scale.events, 0.8)
+        event_weights = zipf_cum_weights(self.scale.events, 0.6)
         kinds = list(vocab.MEASURE_KIND_WEIGHTS)
         kind_weights = list(vocab.MEASURE_KIND_WEIGHTS.values())
         changes: list[tuple[Any, ...]] = []
