@@ -7,7 +7,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-postgres lint format schema check-deploy migrations-check migrations-roundtrip ci clean
+.PHONY: install run test test-postgres lint format schema check-deploy migrations-check migrations-roundtrip ci clean bench
 
 # The virtual environment is rebuilt only when the dependencies change.
 $(VENV)/.installed: pyproject.toml
@@ -82,6 +82,12 @@ migrations-roundtrip: install
 
 ci:
 	bash .ci/run
+
+# The benchmark (README, "Benchmark"): PostgreSQL on 127.0.0.1:5432, about 15
+# minutes the first time (it generates the large data set), ports 8301-8303.
+# A quick look: make bench BENCH_ARGS="--scales small --duration 3"
+bench: install
+	$(PY) -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) *.egg-info build db.sqlite3 staticfiles

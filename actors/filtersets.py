@@ -4,7 +4,13 @@ from django_filters import rest_framework as filters
 
 from actors.choices import ActorKind
 from actors.models import Actor, Membership
-from tracker.api.filtersets import BaseFilterSet, OrderingFilter, SlugFilter, updated_since_filter
+from tracker.api.filtersets import (
+    BaseFilterSet,
+    CountryFilter,
+    OrderingFilter,
+    SlugFilter,
+    updated_since_filter,
+)
 
 
 def actor_filter(relation: str, help_text: str) -> SlugFilter:
@@ -13,11 +19,7 @@ def actor_filter(relation: str, help_text: str) -> SlugFilter:
 
 class ActorFilterSet(BaseFilterSet):
     kind = filters.MultipleChoiceFilter(choices=ActorKind.choices, help_text="Kind of actor.")
-    country = filters.CharFilter(
-        field_name="country",
-        lookup_expr="iexact",
-        help_text="ISO 3166-1 alpha-2 country code.",
-    )
+    country = CountryFilter(field_name="country", help_text="ISO 3166-1 alpha-2 country code.")
     parent = actor_filter("parent", "Slug of the parent actor.")
     member_of = actor_filter(
         "memberships__organization", "Slug of an organization the actor belongs to."

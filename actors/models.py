@@ -126,6 +126,8 @@ class Actor(TimestampedModel):
         ]
         indexes = [
             models.Index(Lower("name"), name="actor_name_lower_idx"),
+            # Lists of actors, and of rows per actor, are ordered by name.
+            models.Index(fields=["name", "id"], name="actor_name_id_idx"),
             models.Index(fields=["kind"], name="actor_kind_idx"),
             models.Index(fields=["country"], name="actor_country_idx"),
         ]

@@ -28,6 +28,8 @@ from tracker.aggregates import DaysBetween, Median
 
 # Response matrix
 
+ACTOR_BRIEF = ("slug", "name", "short_name", "kind")
+
 
 class StanceTally(TypedDict):
     counts: dict[str, int]
@@ -68,6 +70,8 @@ def response_matrix(event: Event) -> ResponseMatrix:
     positions = (
         Position.objects.filter(event=event)
         .select_related("actor")
+        # What the cells show: position briefs, and each row's actor brief.
+        .only("id", "stance", "summary", "actor", *(f"actor__{name}" for name in ACTOR_BRIEF))
         .order_by("actor__name", "actor_id", "id")
     )
     rows: dict[int, MatrixRow] = {}
@@ -152,8 +156,18 @@ def follow_through(measures: QuerySet[Measure]) -> QuerySet[Any, Mapping[str, An
     )
 
 
-def with_actors(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """The rows with each actor id replaced by the actor, in one query."""
-    rows = list(rows)
-    actors = Actor.objects.in_bulk([row["actor"] for row in rows]) if rows else {}
-    return [{**row, "actor": actors[row["actor"]]} for row in rows]
+def actors_of(measures: QuerySet[Measure]) -> QuerySet[Actor]:
+    """The actors with at least one of ``measures``, in the order of follow_through's rows.
+
+    Paging these first lets the statistics be computed for one page of
+    actors only, rather than for every actor and then cut.
+    """
+    return Actor.objects.filter(Exists(measures.filter(actor=OuterRef("pk")))).order_by(
+        "name", "pk"
+    )
+
+
+def with_actors(rows: Iterable[Mapping[str, Any]], actors: Iterable[Actor]) -> list[dict[str, Any]]:
+    """One row per actor, in the actors' order, each row's actor id replaced by the actor."""
+    by_actor = {row["actor"]: row for row in rows}
+    return [{**by_actor[actor.pk], "actor": actor} for actor in actors if actor.pk in by_actor]

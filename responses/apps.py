@@ -9,5 +9,9 @@ class ResponsesConfig(AppConfig):
         from responses import signals
 
         signals.connect()
+        # Every write moves the data version that cached reads are keyed by.
+        from tracker import freshness
+
+        freshness.connect()
         # Registers the SQLite MEDIAN aggregate on every new connection.
         import tracker.aggregates  # noqa: F401

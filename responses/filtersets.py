@@ -15,6 +15,7 @@ from responses.models import (
 )
 from tracker.api.filtersets import (
     BaseFilterSet,
+    CountryFilter,
     IdFilter,
     OrderingFilter,
     SlugFilter,
@@ -58,9 +59,7 @@ class ConflictFilterSet(BaseFilterSet):
 class EventFilterSet(BaseFilterSet):
     kind = filters.MultipleChoiceFilter(choices=EventKind.choices, help_text="Kind of event.")
     conflict = SlugFilter("conflict", Conflict.objects.all(), "Slug of the conflict.")
-    country = filters.CharFilter(
-        field_name="country", lookup_expr="iexact", help_text="ISO 3166-1 alpha-2 country code."
-    )
+    country = CountryFilter(field_name="country", help_text="ISO 3166-1 alpha-2 country code.")
     initiator = actor_filter("initiator", "Slug of the initiating actor.")
     target = actor_filter("target", "Slug of the targeted actor.")
     participant = actor_filter("participants", "Slug of a participating actor.")
@@ -90,10 +89,8 @@ class PositionFilterSet(BaseFilterSet):
     actor_kind = filters.MultipleChoiceFilter(
         field_name="actor__kind", choices=ActorKind.choices, help_text="Kind of the actor."
     )
-    country = filters.CharFilter(
-        field_name="actor__country",
-        lookup_expr="iexact",
-        help_text="ISO 3166-1 alpha-2 country code of the actor.",
+    country = CountryFilter(
+        field_name="actor__country", help_text="ISO 3166-1 alpha-2 country code of the actor."
     )
     actor_member_of = actor_filter(
         "actor__memberships__organization",
@@ -135,10 +132,8 @@ class MeasureFilterSet(BaseFilterSet):
     actor_kind = filters.MultipleChoiceFilter(
         field_name="actor__kind", choices=ActorKind.choices, help_text="Kind of the actor."
     )
-    country = filters.CharFilter(
-        field_name="actor__country",
-        lookup_expr="iexact",
-        help_text="ISO 3166-1 alpha-2 country code of the actor.",
+    country = CountryFilter(
+        field_name="actor__country", help_text="ISO 3166-1 alpha-2 country code of the actor."
     )
     actor_member_of = actor_filter(
         "actor__memberships__organization",

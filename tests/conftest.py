@@ -5,8 +5,19 @@ from collections.abc import Callable, Iterator
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Permission, User
+from django.db import connections
 from django.test import override_settings
 from rest_framework.test import APIClient
+
+# A read replica for the router's tests: a second alias onto the test database
+# (TEST MIRROR), as a streaming replica holds the primary's data. Nothing is
+# routed to it unless a test turns the router on (tests/test_replicas.py).
+REPLICA = "replica1"
+if REPLICA not in settings.DATABASES:
+    settings.DATABASES[REPLICA] = {**settings.DATABASES["default"], "TEST": {"MIRROR": "default"}}
+    connections.settings[REPLICA] = connections.configure_settings(
+        {"default": settings.DATABASES["default"], REPLICA: settings.DATABASES[REPLICA]}
+    )[REPLICA]
 
 
 @pytest.fixture(autouse=True, scope="session")

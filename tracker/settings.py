@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Sends a write request to the primary database and moves the data version after it.
+    "tracker.freshness.WriteRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records who made each change in the history tables.
@@ -93,9 +95,47 @@ DATABASES = {
 # database does not leave the app holding dead connections.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DEBUG else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# PostgreSQL's JIT compiles expensive-looking queries (a count or an export
+# over a million rows) for up to seconds before the first row: a loss for
+# queries that stream or stop early, as the API's do. Server-side cursors
+# (only the CSV export uses them) read every row: plan them for the total,
+# not for the first tenth.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        "-c jit=off -c cursor_tuple_fraction=1"
+    )
 # Lets two test runs share one PostgreSQL server without dropping each other's database.
 if _test_suffix := env.str("TEST_DB_SUFFIX", default=""):
     DATABASES["default"]["TEST"] = {"NAME": f"test_tracker_{_test_suffix}"}
+
+# Scale-out (see README, "Running at scale"): read replicas, a shared cache.
+# Each replica URL becomes an alias (replica1, ...) that reads are routed to;
+# tests point a replica at the test database (TEST MIRROR).
+DATABASE_REPLICAS: list[str] = []
+for _number, _url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[]), start=1):
+    _alias = f"replica{_number}"
+    DATABASES[_alias] = env.db_url_config(_url)
+    DATABASES[_alias]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES[_alias]["CONN_HEALTH_CHECKS"] = True
+    DATABASES[_alias]["TEST"] = {"MIRROR": "default"}
+    DATABASE_REPLICAS.append(_alias)
+DATABASE_ROUTERS = ["tracker.db.ReplicaRouter"] if DATABASE_REPLICAS else []
+# After a write, reads stay on the primary this long (replicas replay with a lag).
+REPLICA_LAG_SECONDS = env.float("REPLICA_LAG_SECONDS", default=2.0)
+
+REDIS_URL = env.str("REDIS_URL", default="")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# Hot reads are cached this many seconds (0: off). On by default only with
+# Redis: a cache local to each process cannot be invalidated by another's write.
+API_CACHE_SECONDS = env.int("API_CACHE_SECONDS", default=300 if REDIS_URL else 0)
+# Lists count matching rows exactly up to this many, and estimate above it.
+API_EXACT_COUNT_LIMIT = env.int("API_EXACT_COUNT_LIMIT", default=20_000)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -167,13 +207,13 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly",
     ],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["tracker.api.filtersets.FilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "tracker.api.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "tracker.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "drf_standardized_errors.handler.exception_handler",
     "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
+        "tracker.api.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

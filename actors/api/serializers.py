@@ -5,14 +5,14 @@ from typing import Any
 from rest_framework import serializers
 
 from actors.models import Actor, Membership
-from tracker.api.fields import BriefRelatedField
-from tracker.api.serializers import ValidatedModelSerializer
+from tracker.api.fields import BriefRelatedField, IdentityField
+from tracker.api.serializers import BriefSerializer, ValidatedModelSerializer
 
 
-class ActorBriefSerializer(serializers.ModelSerializer):
+class ActorBriefSerializer(BriefSerializer):
     """An actor as it appears inside other records."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:actor-detail", lookup_field="slug")
+    url = IdentityField(view_name="api:actor-detail", lookup_field="slug")
 
     class Meta:
         model = Actor
@@ -28,7 +28,7 @@ def actor_field(**kwargs: Any) -> BriefRelatedField:
 class ActorSerializer(ValidatedModelSerializer):
     """A state, organization, alliance, person or group that acts or speaks."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:actor-detail", lookup_field="slug")
+    url = IdentityField(view_name="api:actor-detail", lookup_field="slug")
     # Shadows Field.parent for the type checker only: DRF collects declared fields.
     parent = actor_field(required=False, allow_null=True)  # type: ignore[assignment]
     aliases = serializers.ListField(
@@ -60,7 +60,7 @@ class ActorSerializer(ValidatedModelSerializer):
 class MembershipSerializer(ValidatedModelSerializer):
     """An actor's membership of an organization, with its dates."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:membership-detail")
+    url = IdentityField(view_name="api:membership-detail")
     member = actor_field()
     organization = actor_field()
 

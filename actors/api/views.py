@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from actors.api.serializers import ActorSerializer, MembershipSerializer
+from actors.api.serializers import ActorBriefSerializer, ActorSerializer, MembershipSerializer
 from actors.filtersets import ActorFilterSet, MembershipFilterSet
 from actors.models import Actor, Membership
 from tracker.api.export import CsvColumn
 from tracker.api.history import HistoryMixin
+from tracker.api.queries import columns_for
 from tracker.api.viewsets import TrackerViewSet
 
 
@@ -12,6 +13,9 @@ class ActorViewSet(HistoryMixin, TrackerViewSet):
     """States, organizations, alliances, people and groups that act or speak."""
 
     queryset = Actor.objects.select_related("parent")
+    read_queryset = Actor.objects.select_related("parent").only(
+        *columns_for(Actor, parent=ActorBriefSerializer)
+    )
     serializer_class = ActorSerializer
     filterset_class = ActorFilterSet
     lookup_field = "slug"
@@ -36,6 +40,9 @@ class MembershipViewSet(TrackerViewSet):
     """Which actor belongs to which organization, and when."""
 
     queryset = Membership.objects.select_related("member", "organization")
+    read_queryset = Membership.objects.select_related("member", "organization").only(
+        *columns_for(Membership, member=ActorBriefSerializer, organization=ActorBriefSerializer)
+    )
     serializer_class = MembershipSerializer
     filterset_class = MembershipFilterSet
     csv_columns = (

@@ -16,14 +16,16 @@ from rest_framework.response import Response
 from actors.api.serializers import ActorBriefSerializer
 from actors.choices import ActorKind
 from actors.models import Actor
-from responses.analysis import follow_through, response_matrix, with_actors
+from responses.analysis import actors_of, follow_through, response_matrix, with_actors
 from responses.api.serializers import EventBriefSerializer, PositionBriefSerializer
 from responses.choices import MeasureKind, Stance
 from responses.filtersets import date_range
 from responses.models import Event, Measure
+from tracker.api.caching import cached_response
 from tracker.api.csv import csv_text
 from tracker.api.filtersets import BaseFilterSet, SlugFilter
 from tracker.api.pagination import LimitOffsetPagination
+from tracker.api.representation import FastRepresentation
 from tracker.api.schema import AutoSchema
 
 # Response matrix
@@ -32,7 +34,7 @@ from tracker.api.schema import AutoSchema
 def per_stance(name: str, doc: str, field: Callable[[str], serializers.Field]) -> type:
     """A serializer with one field per stance, in declared order, so the schema lists them all."""
     fields: dict[str, Any] = {stance.value: field(stance.label) for stance in Stance}
-    return type(name, (serializers.Serializer,), {"__doc__": doc, "__module__": __name__, **fields})
+    return type(name, (FastRepresentation,), {"__doc__": doc, "__module__": __name__, **fields})
 
 
 MatrixCellsSerializer = per_stance(
@@ -47,7 +49,7 @@ StanceCountsSerializer = per_stance(
 )
 
 
-class MatrixColumnSerializer(serializers.Serializer):
+class MatrixColumnSerializer(FastRepresentation):
     """A column of the matrix: one stance."""
 
     stance = serializers.ChoiceField(choices=Stance.choices)
@@ -57,7 +59,7 @@ class MatrixColumnSerializer(serializers.Serializer):
     )
 
 
-class MatrixRowSerializer(serializers.Serializer):
+class MatrixRowSerializer(FastRepresentation):
     """An actor's row: its positions and their number under each stance."""
 
     actor = ActorBriefSerializer()
@@ -66,14 +68,14 @@ class MatrixRowSerializer(serializers.Serializer):
     total = serializers.IntegerField(help_text="The actor's positions on the event.")
 
 
-class MatrixTotalsSerializer(serializers.Serializer):
+class MatrixTotalsSerializer(FastRepresentation):
     """Positions on the event under each stance, all actors together."""
 
     counts = StanceCountsSerializer()
     total = serializers.IntegerField(help_text="All positions on the event.")
 
 
-class MatrixKindTotalsSerializer(serializers.Serializer):
+class MatrixKindTotalsSerializer(FastRepresentation):
     """Positions on the event under each stance, by actors of one kind."""
 
     kind = serializers.ChoiceField(choices=ActorKind.choices)
@@ -81,7 +83,7 @@ class MatrixKindTotalsSerializer(serializers.Serializer):
     total = serializers.IntegerField(help_text="Positions by actors of this kind.")
 
 
-class EventMatrixSerializer(serializers.Serializer):
+class EventMatrixSerializer(FastRepresentation):
     """Actors (rows) × stances (columns) for one event; each cell lists the positions."""
 
     event = EventBriefSerializer()
@@ -189,7 +191,10 @@ class EventMatrixView(generics.RetrieveAPIView):
         return [*super().get_renderers(), MatrixCSVRenderer()]
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return Response(self.get_serializer(response_matrix(self.get_object())).data)
+        return cached_response(
+            request,
+            lambda: Response(self.get_serializer(response_matrix(self.get_object())).data),
+        )
 
 
 # Follow-through
@@ -232,11 +237,19 @@ class FollowThroughFilterSet(BaseFilterSet):
         fields = ["actor_kind", "actor", "target", "kind", "announced_after", "announced_before"]
 
 
+class StatisticsPagination(LimitOffsetPagination):
+    """Limit/offset paging with a plain count: rows of statistics are groups."""
+
+    def get_count(self, queryset: Any) -> int:
+        # The capped count reshapes the query; over grouped rows count the groups.
+        return queryset.count()
+
+
 def _count(help_text: str) -> serializers.IntegerField:
     return serializers.IntegerField(help_text=help_text)
 
 
-class FollowThroughSerializer(serializers.Serializer):
+class FollowThroughSerializer(FastRepresentation):
     """How often an actor's threats became measures adopted or put in force."""
 
     actor = ActorBriefSerializer()
@@ -278,10 +291,17 @@ class FollowThroughView(generics.ListAPIView):
     queryset = Measure.objects.all()
     serializer_class = FollowThroughSerializer
     filterset_class = FollowThroughFilterSet
-    pagination_class = LimitOffsetPagination
+    pagination_class = StatisticsPagination
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        rows = follow_through(self.filter_queryset(self.get_queryset()))
-        page = self.paginate_queryset(rows)
-        data = self.get_serializer(with_actors(rows if page is None else page), many=True).data
+        return cached_response(request, lambda: self._statistics(request))
+
+    def _statistics(self, request: Request) -> Response:
+        # Three queries: the number of actors, one page of them, their statistics.
+        measures = self.filter_queryset(self.get_queryset())
+        actors = actors_of(measures)
+        page = self.paginate_queryset(actors)
+        shown = list(actors) if page is None else page
+        rows = follow_through(measures.filter(actor__in=[actor.pk for actor in shown]))
+        data = self.get_serializer(with_actors(rows, shown), many=True).data
         return Response(data) if page is None else self.get_paginated_response(data)

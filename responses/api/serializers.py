@@ -18,9 +18,11 @@ from responses.models import (
     Position,
     Source,
 )
-from tracker.api.fields import BriefRelatedField
+from tracker.api.fields import BriefRelatedField, IdentityField
+from tracker.api.representation import FastRepresentation
 from tracker.api.serializers import (
     TEXT_MAX_LENGTH,
+    BriefSerializer,
     StrictFieldsMixin,
     ValidatedModelSerializer,
     date_in_range,
@@ -30,10 +32,10 @@ from tracker.choices import DatePrecision
 # Briefs: how each record looks when nested in another one.
 
 
-class SourceBriefSerializer(serializers.ModelSerializer):
+class SourceBriefSerializer(BriefSerializer):
     """A source as it appears inside other records."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:source-detail")
+    url = IdentityField(view_name="api:source-detail")
 
     class Meta:
         model = Source
@@ -41,10 +43,10 @@ class SourceBriefSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ConflictBriefSerializer(serializers.ModelSerializer):
+class ConflictBriefSerializer(BriefSerializer):
     """A conflict as it appears inside other records."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:conflict-detail", lookup_field="slug")
+    url = IdentityField(view_name="api:conflict-detail", lookup_field="slug")
 
     class Meta:
         model = Conflict
@@ -52,10 +54,10 @@ class ConflictBriefSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class EventBriefSerializer(serializers.ModelSerializer):
+class EventBriefSerializer(BriefSerializer):
     """An event as it appears inside other records."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:event-detail", lookup_field="slug")
+    url = IdentityField(view_name="api:event-detail", lookup_field="slug")
     # Declared because DRF drops allow_blank from read-only fields, and the
     # schema would then promise day, month or year where an undated event has "".
     occurred_on_precision = serializers.ChoiceField(
@@ -73,10 +75,10 @@ class EventBriefSerializer(serializers.ModelSerializer):
         extra_kwargs = {"occurred_on_precision": {"allow_blank": True}}
 
 
-class PositionBriefSerializer(serializers.ModelSerializer):
+class PositionBriefSerializer(BriefSerializer):
     """A position as it appears inside other records."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:position-detail")
+    url = IdentityField(view_name="api:position-detail")
 
     class Meta:
         model = Position
@@ -84,10 +86,10 @@ class PositionBriefSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MeasureBriefSerializer(serializers.ModelSerializer):
+class MeasureBriefSerializer(BriefSerializer):
     """A measure as it appears inside other records."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:measure-detail")
+    url = IdentityField(view_name="api:measure-detail")
 
     class Meta:
         model = Measure
@@ -123,7 +125,7 @@ def event_field(**kwargs: Any) -> BriefRelatedField:
 class SourceSerializer(ValidatedModelSerializer):
     """Where a claim comes from: an article, a statement, a resolution."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:source-detail")
+    url = IdentityField(view_name="api:source-detail")
     # "url" is this record's own address in the API, so the document's is "link".
     link = serializers.URLField(
         source="url",
@@ -153,7 +155,7 @@ class SourceSerializer(ValidatedModelSerializer):
 class ConflictSerializer(ValidatedModelSerializer):
     """A long-running dispute between parties, which events belong to."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:conflict-detail", lookup_field="slug")
+    url = IdentityField(view_name="api:conflict-detail", lookup_field="slug")
     parties = actor_field(many=True, required=False, help_text="Slugs of the parties.")
     sources = BriefRelatedField(
         brief=SourceBriefSerializer,
@@ -181,7 +183,7 @@ class ConflictSerializer(ValidatedModelSerializer):
         ]
 
 
-class EventRelationSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+class EventRelationSerializer(StrictFieldsMixin, FastRepresentation, serializers.ModelSerializer):
     """A link from an event to one it follows or responds to."""
 
     event = event_field(source="to_event", help_text="Slug of the related event.")
@@ -194,7 +196,7 @@ class EventRelationSerializer(StrictFieldsMixin, serializers.ModelSerializer):
 class EventSerializer(ValidatedModelSerializer):
     """Something that happened at a place and time: a strike, a call, a summit."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:event-detail", lookup_field="slug")
+    url = IdentityField(view_name="api:event-detail", lookup_field="slug")
     conflict = BriefRelatedField(
         brief=ConflictBriefSerializer,
         queryset=Conflict.objects.all(),
@@ -273,7 +275,7 @@ class EventSerializer(ValidatedModelSerializer):
 class PositionSerializer(ValidatedModelSerializer):
     """What one actor stated about an event or another actor, with its sources."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:position-detail")
+    url = IdentityField(view_name="api:position-detail")
     actor = actor_field()
     speaker = actor_field(required=False, allow_null=True)
     event = event_field(required=False, allow_null=True)
@@ -305,7 +307,7 @@ class PositionSerializer(ValidatedModelSerializer):
 class MeasureSerializer(ValidatedModelSerializer):
     """A step an actor threatens, proposes or takes against or for another actor."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:measure-detail")
+    url = IdentityField(view_name="api:measure-detail")
     actor = actor_field()
     target = actor_field()
     event = event_field(required=False, allow_null=True)
@@ -361,10 +363,10 @@ class MeasureSerializer(ValidatedModelSerializer):
         return value
 
 
-class StatusChangeSerializer(serializers.ModelSerializer):
+class StatusChangeSerializer(FastRepresentation, serializers.ModelSerializer):
     """One recorded move of a measure's status, with its date and source."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:status-change-detail")
+    url = IdentityField(view_name="api:status-change-detail")
     measure = BriefRelatedField(brief=MeasureBriefSerializer, lookup_field="pk", read_only=True)
     source = BriefRelatedField(  # type: ignore[assignment]
         brief=SourceBriefSerializer, lookup_field="pk", read_only=True

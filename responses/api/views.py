@@ -11,13 +11,20 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from actors.api.serializers import ActorBriefSerializer
+from actors.models import Actor
 from idempotency.replay import idempotent
 from responses.api.serializers import (
+    ConflictBriefSerializer,
     ConflictSerializer,
+    EventBriefSerializer,
     EventResponsesReportSerializer,
     EventSerializer,
+    MeasureBriefSerializer,
     MeasureSerializer,
+    PositionBriefSerializer,
     PositionSerializer,
+    SourceBriefSerializer,
     SourceSerializer,
     StatusChangeSerializer,
     TransitionSerializer,
@@ -44,6 +51,7 @@ from responses.reports import responses_by_actor
 from tracker.api.errors import ConflictError, ProtectedRecord
 from tracker.api.export import CsvColumn, CsvMany
 from tracker.api.history import HistoryMixin
+from tracker.api.queries import brief_columns, columns_for
 from tracker.api.viewsets import TrackerReadOnlyViewSet, TrackerViewSet
 
 TIMESTAMP_COLUMNS = (CsvColumn("created_at", "created_at"), CsvColumn("updated_at", "updated_at"))
@@ -52,10 +60,16 @@ SOURCE_IDS = CsvMany("source_ids", "sources")
 SLUG_PATTERN = "[-a-zA-Z0-9_]+"
 
 
+def cited_sources() -> Prefetch:
+    """A record's sources, as briefs: only the columns a brief shows."""
+    return Prefetch("sources", queryset=Source.objects.only(*brief_columns(SourceBriefSerializer)))
+
+
 class SourceViewSet(HistoryMixin, TrackerViewSet):
     """Where claims come from: articles, statements, resolutions."""
 
     queryset = Source.objects.all()
+    read_queryset = Source.objects.only(*columns_for(Source))
     serializer_class = SourceSerializer
     filterset_class = SourceFilterSet
     csv_columns = (
@@ -84,6 +98,10 @@ class ConflictViewSet(HistoryMixin, TrackerViewSet):
     """Long-running disputes that events belong to."""
 
     queryset = Conflict.objects.prefetch_related("parties", "sources")
+    read_queryset = Conflict.objects.only(*columns_for(Conflict)).prefetch_related(
+        Prefetch("parties", queryset=Actor.objects.only(*brief_columns(ActorBriefSerializer))),
+        cited_sources(),
+    )
     serializer_class = ConflictSerializer
     filterset_class = ConflictFilterSet
     lookup_field = "slug"
@@ -107,6 +125,29 @@ class EventViewSet(HistoryMixin, TrackerViewSet):
         "participants",
         "sources",
         Prefetch("relations", queryset=EventRelation.objects.select_related("to_event")),
+    )
+    read_queryset = (
+        Event.objects.select_related("conflict", "initiator", "target")
+        .only(
+            *columns_for(
+                Event,
+                conflict=ConflictBriefSerializer,
+                initiator=ActorBriefSerializer,
+                target=ActorBriefSerializer,
+            )
+        )
+        .prefetch_related(
+            Prefetch(
+                "participants", queryset=Actor.objects.only(*brief_columns(ActorBriefSerializer))
+            ),
+            cited_sources(),
+            Prefetch(
+                "relations",
+                queryset=EventRelation.objects.select_related("to_event").only(
+                    *columns_for(EventRelation, to_event=EventBriefSerializer)
+                ),
+            ),
+        )
     )
     serializer_class = EventSerializer
     filterset_class = EventFilterSet
@@ -160,6 +201,19 @@ class PositionViewSet(HistoryMixin, TrackerViewSet):
     queryset = Position.objects.select_related(
         "actor", "speaker", "event", "target"
     ).prefetch_related("sources")
+    read_queryset = (
+        Position.objects.select_related("actor", "speaker", "event", "target")
+        .only(
+            *columns_for(
+                Position,
+                actor=ActorBriefSerializer,
+                speaker=ActorBriefSerializer,
+                event=EventBriefSerializer,
+                target=ActorBriefSerializer,
+            )
+        )
+        .prefetch_related(cited_sources())
+    )
     serializer_class = PositionSerializer
     filterset_class = PositionFilterSet
     csv_columns = (
@@ -205,6 +259,19 @@ class MeasureViewSet(HistoryMixin, TrackerViewSet):
     queryset = Measure.objects.select_related(
         "actor", "target", "event", "position"
     ).prefetch_related("sources")
+    read_queryset = (
+        Measure.objects.select_related("actor", "target", "event", "position")
+        .only(
+            *columns_for(
+                Measure,
+                actor=ActorBriefSerializer,
+                target=ActorBriefSerializer,
+                event=EventBriefSerializer,
+                position=PositionBriefSerializer,
+            )
+        )
+        .prefetch_related(cited_sources())
+    )
     serializer_class = MeasureSerializer
     filterset_class = MeasureFilterSet
     csv_columns = (
@@ -276,6 +343,11 @@ class StatusChangeViewSet(TrackerReadOnlyViewSet):
     """The recorded history of measure statuses; created by transitions only."""
 
     queryset = MeasureStatusChange.objects.select_related("measure", "source")
+    read_queryset = MeasureStatusChange.objects.select_related("measure", "source").only(
+        *columns_for(
+            MeasureStatusChange, measure=MeasureBriefSerializer, source=SourceBriefSerializer
+        )
+    )
     # Nothing here writes, so a write is a 405 for everyone rather than a 403.
     permission_classes = [permissions.AllowAny]
     serializer_class = StatusChangeSerializer

@@ -180,7 +180,9 @@ class Event(TimestampedModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["occurred_on"], name="event_occurred_on_idx"),
+            # The default order (latest first, then title); also serves occurred_on ranges.
+            models.Index(fields=["-occurred_on", "title"], name="event_occurred_title_idx"),
+            models.Index(fields=["title"], name="event_title_idx"),
             models.Index(fields=["kind"], name="event_kind_idx"),
             models.Index(fields=["country"], name="event_country_idx"),
         ]

@@ -150,7 +150,8 @@ class Measure(TimestampedModel):
         indexes = [
             models.Index(fields=["status"], name="measure_status_idx"),
             models.Index(fields=["kind"], name="measure_kind_idx"),
-            models.Index(fields=["announced_on"], name="measure_announced_on_idx"),
+            # The default order (latest first, then id); also serves announced_on ranges.
+            models.Index(fields=["-announced_on", "id"], name="measure_announced_id_idx"),
         ]
 
     def __str__(self) -> str:

@@ -127,8 +127,10 @@ class Position(TimestampedModel):
         ]
         indexes = [
             models.Index(fields=["stance"], name="position_stance_idx"),
-            models.Index(fields=["stated_on"], name="position_stated_on_idx"),
+            # The default order (latest first, then id); also serves stated_on ranges.
+            models.Index(fields=["-stated_on", "id"], name="position_stated_id_idx"),
             models.Index(fields=["actor", "stated_on"], name="position_actor_stated_idx"),
+            models.Index(fields=["cameo_code"], name="position_cameo_idx"),
         ]
 
     def __str__(self) -> str:

@@ -11,9 +11,9 @@ record cannot both win.
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any
 
+import orjson
 from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.utils.http import http_date
@@ -34,7 +34,7 @@ class PreconditionFailed(exceptions.APIException):
 
 
 def etag_of(data: Any) -> str:
-    encoded = json.dumps(data, sort_keys=True, default=str, separators=(",", ":")).encode()
+    encoded = orjson.dumps(data, default=str, option=orjson.OPT_SORT_KEYS)
     return f'"{hashlib.sha256(encoded).hexdigest()[:32]}"'
 
 

@@ -22,6 +22,11 @@ CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 
 def csv_cell(value: Any) -> str:
     """One value as a CSV cell: empty for None, ISO dates, safe text."""
+    kind = type(value)
+    if kind is str:  # the common case first: most cells are text
+        return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
+    if kind is int:
+        return str(value)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -39,6 +44,22 @@ def csv_cell(value: Any) -> str:
     return text
 
 
+def csv_row(row: Sequence[Any]) -> list[Any]:
+    """csv_cell of each value, with the common cases inline: a million rows add up.
+
+    csv.writer writes None as an empty cell and an int as its digits, which is
+    what csv_cell gives for them.
+    """
+    return [
+        value
+        if (kind := type(value)) is int
+        or value is None
+        or (kind is str and not value.startswith(FORMULA_TRIGGERS))
+        else csv_cell(value)
+        for value in row
+    ]
+
+
 class _Line:
     """A file-like sink for csv.writer that hands back each line it is given."""
 
@@ -54,6 +75,29 @@ def csv_lines(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[
         yield writer.writerow([csv_cell(value) for value in row])
 
 
+def csv_chunks(
+    header: Sequence[str], rows: Iterable[Sequence[Any]], rows_per_chunk: int = 1000
+) -> Iterator[str]:
+    """The same lines as csv_lines, a thousand rows at a time.
+
+    A streaming response writes each piece it is given to the socket: one
+    write per row would cost more than making the row.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    pending = 0
+    for row in rows:
+        writer.writerow(csv_row(row))
+        pending += 1
+        if pending == rows_per_chunk:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+            pending = 0
+    yield buffer.getvalue()
+
+
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     buffer = io.StringIO()
     for line in csv_lines(header, rows):
@@ -66,7 +110,7 @@ def streaming_csv_response(
 ) -> StreamingHttpResponse:
     """Send rows as they are produced, so memory stays flat however many there are."""
     response = StreamingHttpResponse(
-        (line.encode("utf-8") for line in csv_lines(header, rows)),
+        (chunk.encode("utf-8") for chunk in csv_chunks(header, rows)),
         content_type=CSV_CONTENT_TYPE,
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

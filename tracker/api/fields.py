@@ -1,11 +1,23 @@
-"""Relations that read as a nested brief and write as a plain key."""
+"""Relations that read as a nested brief and write as a plain key, and fast record URLs.
+
+A list of 100 positions shows some 600 briefs and URLs, so both are built
+the cheap way: a brief's fields are set up once per response (not once per
+brief, which is what a nested DRF serializer costs) and a brief already shown
+in the response is reused; a URL is its view's path pattern with the key put
+in, not a fresh ``reverse()`` per record.
+"""
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model
+from django.urls import get_script_prefix, reverse
+from django.utils.http import RFC3986_SUBDELIMS
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import build_basic_type
 from drf_spectacular.types import OpenApiTypes
@@ -41,6 +53,17 @@ class BriefRelatedField(serializers.RelatedField):
         self._model_name = str(model._meta.verbose_name)
         super().__init__(**kwargs)
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> BriefRelatedField:
+        # Every serializer instance deep-copies its fields; a deep copy of the
+        # queryset (an SQL tree) is most of that cost, and querysets are never
+        # changed in place, so the copy shares it.
+        shared = ("queryset", "brief", "validators")
+        kwargs = {
+            key: value if key in shared else copy.deepcopy(value, memo)
+            for key, value in self._kwargs.items()  # type: ignore[attr-defined]
+        }
+        return self.__class__(*self._args, **kwargs)  # type: ignore[attr-defined]
+
     def to_internal_value(self, data: Any) -> Model:
         expected: type = int if self.lookup_field == "pk" else str
         if isinstance(data, bool) or not isinstance(data, expected):
@@ -70,7 +93,7 @@ class BriefRelatedField(serializers.RelatedField):
             )
 
     def to_representation(self, value: Any) -> Any:
-        return self.brief(value, context=self.context).data
+        return brief_maker(self.brief, self.context)(value)  # type: ignore[arg-type]
 
     def get_choices(self, cutoff: int | None = None) -> dict[Any, str]:
         # The browsable API's form needs hashable keys: the plain lookup value.
@@ -80,6 +103,30 @@ class BriefRelatedField(serializers.RelatedField):
         if cutoff is not None:
             queryset = queryset[:cutoff]
         return {getattr(item, self.lookup_field): self.display_value(item) for item in queryset}
+
+
+def brief_maker(
+    brief: type[serializers.Serializer], context: dict[str, Any]
+) -> Callable[[Any], Any]:
+    """Record to brief, for one response (one serializer context).
+
+    Briefs are read-only views of a row: the same row gives the same brief
+    throughout a response, so each is built once, by one brief serializer.
+    """
+    makers: dict[type, Callable[[Any], Any]] = context.setdefault("_brief_makers", {})
+    maker = makers.get(brief)
+    if maker is None:
+        serializer = brief(context=context)
+        shown: dict[Any, Any] = {}
+
+        def maker(value: Any) -> Any:
+            found = shown.get(value.pk)
+            if found is None:
+                found = shown[value.pk] = serializer.to_representation(value)
+            return found
+
+        makers[brief] = maker
+    return maker
 
 
 class BriefRelatedFieldExtension(OpenApiSerializerFieldExtension):
@@ -95,3 +142,45 @@ class BriefRelatedFieldExtension(OpenApiSerializerFieldExtension):
         if field.lookup_field == "pk":
             return {"type": "integer", "format": "int64", "minimum": 1, "maximum": MAX_ID}
         return build_basic_type(OpenApiTypes.STR)
+
+
+# A placeholder that every lookup pattern accepts: ids are digits (at most 18),
+# slugs are letters, digits, - and _.
+_KEY = "987654321987654321"
+_path_templates: dict[tuple[str, str | None, str], str] = {}
+
+
+class IdentityField(serializers.HyperlinkedIdentityField):
+    """A record's own URL, as HyperlinkedIdentityField gives it, without a reverse() per record.
+
+    The view's path is reversed once (per script prefix) with a placeholder
+    key, and the host part once per request.
+    """
+
+    def get_url(self, obj: Any, view_name: str, request: Any, format: Any) -> str | None:
+        if format or request is None:
+            return super().get_url(obj, view_name, request, format)
+        return self.url_maker(request)(obj)
+
+    def url_maker(self, request: Any) -> Any:
+        """A function from record to URL, for this request (its host, its script prefix)."""
+        prefix = get_script_prefix()
+        template_key = (prefix, self.view_name, self.lookup_url_kwarg)
+        template = _path_templates.get(template_key)
+        if template is None:
+            template = reverse(self.view_name, kwargs={self.lookup_url_kwarg: _KEY})
+            _path_templates[template_key] = template
+        origin = getattr(request, "_tracker_origin", None)
+        if origin is None:
+            origin = request._tracker_origin = request.build_absolute_uri("/")[:-1]
+        head, _, tail = template.partition(_KEY)
+        head = origin + head
+        lookup_field = self.lookup_field
+        safe = RFC3986_SUBDELIMS + "/~:@"
+
+        def url(obj: Any) -> str | None:
+            if getattr(obj, "pk", None) in (None, ""):
+                return None
+            return head + quote(str(getattr(obj, lookup_field)), safe=safe) + tail
+
+        return url

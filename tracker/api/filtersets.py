@@ -6,8 +6,8 @@ import datetime
 from typing import Any, ClassVar
 
 from django import forms
-from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db.models import Model, Q, QuerySet
 from django_filters import rest_framework as filters
 from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
@@ -17,15 +17,32 @@ from tracker.api.fields import MAX_ID
 from tracker.search import search as full_text_search
 
 
+def is_multi_valued(model: type[Model], path: str) -> bool:
+    """Whether following ``path`` from ``model`` can reach several rows (and so repeat it)."""
+    for name in path.split("__"):
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return False  # a lookup or transform: the path ended
+        if field.many_to_many or field.one_to_many:
+            return True
+        if not field.is_relation or field.related_model is None:
+            return False
+        model = field.related_model
+    return False
+
+
 @extend_schema_field(OpenApiTypes.STR)
 class SlugFilter(filters.ModelMultipleChoiceFilter):
     """Filter on a relation by one or more slugs (``?actor=a&actor=b``).
 
-    An unknown slug is a 400 naming the parameter, not an empty list.
+    An unknown slug is a 400 naming the parameter, not an empty list. The
+    slugs are looked up once, then the rows are filtered by the records' ids
+    (``actor_id IN (...)``: an index on the foreign key serves it, no join).
     """
 
     def __init__(self, relation: str, queryset: QuerySet, help_text: str, **kwargs: Any) -> None:
-        # Filtering on `<relation>__slug` makes django-filter compare slugs, not ids.
+        self.relation = relation
         super().__init__(
             field_name=f"{relation}__slug",
             to_field_name="slug",
@@ -33,6 +50,22 @@ class SlugFilter(filters.ModelMultipleChoiceFilter):
             help_text=help_text,
             **kwargs,
         )
+
+    def filter(self, qs: QuerySet, value: Any) -> QuerySet:
+        if not value:
+            return qs
+        qs = qs.filter(**{f"{self.relation}__in": list(value)})
+        return qs.distinct() if self.distinct else qs
+
+
+class CountryFilter(filters.CharFilter):
+    """An ISO country code, any case: stored codes are capitals, so an exact match
+    on the capitalised value finds them through the plain index."""
+
+    def filter(self, qs: QuerySet, value: Any) -> QuerySet:
+        if value in (None, ""):
+            return qs
+        return super().filter(qs, value.upper())
 
 
 @extend_schema_field({"type": "integer", "format": "int64", "minimum": 1, "maximum": MAX_ID})
@@ -97,6 +130,22 @@ class UtcDateTimeFilter(filters.IsoDateTimeFilter):
     field_class = UtcDateTimeField
 
 
+class FilterBackend(filters.DjangoFilterBackend):
+    """django-filter's backend, which leaves the FilterSet out when no filter is asked for.
+
+    Building a FilterSet and its form costs more than a detail request's own
+    work, and with no filter parameter it filters nothing.
+    """
+
+    def filter_queryset(self, request: Any, queryset: QuerySet, view: Any) -> QuerySet:
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is None or not any(
+            name in request.query_params for name in filterset_class.base_filters
+        ):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
+
+
 def updated_since_filter() -> filters.IsoDateTimeFilter:
     return UtcDateTimeFilter(
         field_name="updated_at",
@@ -113,6 +162,17 @@ class BaseFilterSet(filters.FilterSet):
     """
 
     search_fields: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # django-filter makes multiple-choice filters DISTINCT by default; on a
+        # path that cannot repeat a row, that only forces a sort or hash of
+        # every match before the first page can be read.
+        for declared in self.filters.values():
+            field_name = getattr(declared, "field_name", None)
+            relation = getattr(declared, "relation", field_name)
+            if field_name and not is_multi_valued(self._meta.model, str(relation)):
+                declared.distinct = False
 
     q = filters.CharFilter(
         method="search",

@@ -6,6 +6,12 @@ page), results come in the order records last changed (``updated_at``, then
 id) and each page links to the next by the position of its last record, so a
 client paging through while others write neither skips nor repeats a record:
 one changed meanwhile simply comes again, later, with its new content.
+
+Counting a million rows costs more than fetching a page of them, so counts
+are exact up to ``API_EXACT_COUNT_LIMIT`` matching rows (a count that stops
+there is cheap) and, beyond it, PostgreSQL's estimate from its statistics;
+whether there is a next page is known exactly either way (one extra row is
+fetched).
 """
 
 from __future__ import annotations
@@ -13,8 +19,11 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime
+import json
 from typing import Any
 
+from django.conf import settings
+from django.db import connections
 from django.db.models import Q, QuerySet
 from django.utils.dateparse import parse_datetime
 from rest_framework import pagination
@@ -32,6 +41,35 @@ def _parse_count(raw: str, name: str, *, minimum: int) -> int:
     if value < minimum:
         raise ValidationError({name: [f"Must be {minimum} or more."]})
     return value
+
+
+def exact_count_limit() -> int:
+    return int(getattr(settings, "API_EXACT_COUNT_LIMIT", 20_000))
+
+
+def capped_count_queryset(queryset: QuerySet) -> QuerySet:
+    """The rows an exact count reads: at most one more than the limit."""
+    return queryset.order_by().values("pk")[: exact_count_limit() + 1]
+
+
+def estimated_count(queryset: QuerySet) -> int | None:
+    """The planner's estimate of the matching rows (PostgreSQL), from one EXPLAIN."""
+    if connections[queryset.db].vendor != "postgresql":
+        return None
+    plan = json.loads(queryset.order_by().values("pk").explain(format="json"))
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+def count_rows(queryset: QuerySet) -> int:
+    """Exact up to the limit, estimated above it (see the module's docstring)."""
+    exact = capped_count_queryset(queryset).count()
+    limit = exact_count_limit()
+    if exact <= limit:
+        return exact
+    estimate = estimated_count(queryset)
+    if estimate is None:
+        return queryset.count()
+    return max(estimate, limit + 1)
 
 
 def encode_cursor(updated_at: datetime.datetime, pk: int) -> str:
@@ -77,6 +115,11 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
             return 0
         return _parse_count(raw, self.offset_query_param, minimum=0)
 
+    def get_count(self, queryset: Any) -> int:
+        if isinstance(queryset, QuerySet):
+            return count_rows(queryset)
+        return len(queryset)
+
     def paginate_queryset(
         self, queryset: Any, request: Request, view: Any = None
     ) -> list[Any] | None:
@@ -85,9 +128,19 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
             getattr(view, "cursor_paging", False)
             and self.cursor_query_param in request.query_params
         )
-        if not self.cursor_mode:
-            return super().paginate_queryset(queryset, request, view)
-        return self._paginate_by_cursor(queryset, request)
+        if self.cursor_mode:
+            return self._paginate_by_cursor(queryset, request)
+        self.request = request
+        self.limit = self.get_limit(request)
+        self.offset = self.get_offset(request)
+        self.count = self.get_count(queryset)
+        if self.count > self.limit and self.template is not None:
+            self.display_page_controls = True
+        # One row more than the page tells whether a next page exists, even
+        # when the count is an estimate.
+        rows = list(queryset[self.offset : self.offset + self.limit + 1])
+        self.has_next = len(rows) > self.limit
+        return rows[: self.limit]
 
     def _paginate_by_cursor(self, queryset: QuerySet, request: Request) -> list[Any]:
         if self.offset_query_param in request.query_params:
@@ -103,8 +156,10 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
         queryset = queryset.order_by("updated_at", "pk")
         if token:
             updated_at, pk = decode_cursor(token)
+            # The first condition lets an index on updated_at start at the cursor.
             queryset = queryset.filter(
-                Q(updated_at__gt=updated_at) | Q(updated_at=updated_at, pk__gt=pk)
+                Q(updated_at__gte=updated_at)
+                & (Q(updated_at__gt=updated_at) | Q(updated_at=updated_at, pk__gt=pk))
             )
         rows = list(queryset[: self.limit + 1])
         self.has_next = len(rows) > self.limit
@@ -116,7 +171,15 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
 
     def get_next_link(self) -> str | None:
         if not getattr(self, "cursor_mode", False):
-            return super().get_next_link()
+            has_next = getattr(self, "has_next", None)
+            if has_next is None or self.request is None or self.offset is None or not self.limit:
+                return super().get_next_link()
+            if not has_next:
+                return None
+            url = replace_query_param(
+                self.request.build_absolute_uri(), self.limit_query_param, self.limit
+            )
+            return replace_query_param(url, self.offset_query_param, self.offset + self.limit)
         if self.next_cursor is None or self.request is None:
             return None
         url = remove_query_param(self.request.build_absolute_uri(), self.offset_query_param)

@@ -62,7 +62,14 @@ class StrictFieldsMixin(serializers.Serializer):
         return super().to_internal_value(data)
 
 
-class ValidatedModelSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+from tracker.api.representation import FastRepresentation  # noqa: E402
+
+
+class BriefSerializer(FastRepresentation, serializers.ModelSerializer):
+    """A record as it appears nested in others (read only)."""
+
+
+class ValidatedModelSerializer(StrictFieldsMixin, FastRepresentation, serializers.ModelSerializer):
     """Runs the model's own validation (``full_clean``) on every write.
 
     Cross-field rules and constraints live once, on the model, so the admin,

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
+from django.db.models import QuerySet
 from rest_framework import mixins
 
 from idempotency.replay import IdempotentCreateMixin
+from tracker.api.caching import CachedReadMixin
 from tracker.api.conditional import ConditionalRequestMixin, ConditionalWriteMixin
 from tracker.api.export import CsvExportMixin
 
@@ -13,8 +17,28 @@ from tracker.api.export import CsvExportMixin
 ID_PATTERN = "[0-9]{1,18}"
 
 
+class ReadQuerysetMixin:
+    """Lists and details read ``read_queryset``: the same rows, only the columns shown.
+
+    Writes keep the full ``queryset``: validation may look at any field.
+    """
+
+    read_queryset: ClassVar[QuerySet[Any] | None] = None
+    read_actions: ClassVar[frozenset[str]] = frozenset({"list", "retrieve"})
+
+    def get_queryset(self) -> QuerySet[Any]:
+        queryset: QuerySet[Any] = super().get_queryset()  # type: ignore[misc]
+        action = getattr(self, "action", None)
+        if self.read_queryset is not None and action in self.read_actions:
+            # A fresh clone each time, as GenericAPIView does with ``queryset``.
+            return self.read_queryset.all()
+        return queryset
+
+
 class TrackerViewSet(
     IdempotentCreateMixin,
+    CachedReadMixin,
+    ReadQuerysetMixin,
     ConditionalWriteMixin,
     CsvExportMixin,
     mixins.CreateModelMixin,
@@ -30,7 +54,12 @@ class TrackerViewSet(
 
 
 class TrackerReadOnlyViewSet(
-    ConditionalRequestMixin, CsvExportMixin, mixins.RetrieveModelMixin, mixins.ListModelMixin
+    CachedReadMixin,
+    ReadQuerysetMixin,
+    ConditionalRequestMixin,
+    CsvExportMixin,
+    mixins.RetrieveModelMixin,
+    mixins.ListModelMixin,
 ):
     """Read only, with ETags, CSV and a streaming export."""
 

@@ -1,0 +1,69 @@
+"""The fast read path gives exactly the JSON DRF's own serializers give."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.test import RequestFactory
+from rest_framework import serializers
+from rest_framework.request import Request
+
+from actors.api.serializers import ActorSerializer, MembershipSerializer
+from actors.models import Actor, Membership
+from responses.api.serializers import (
+    ConflictSerializer,
+    EventSerializer,
+    MeasureSerializer,
+    PositionSerializer,
+    SourceSerializer,
+    StatusChangeSerializer,
+)
+from responses.models import Conflict, Event, Measure, MeasureStatusChange, Position, Source
+from responses.scenario import DEFAULT_SCENARIO, load_scenario
+from tests.factories import make_membership, make_status_change
+from tracker.api.fields import IdentityField
+from tracker.api.renderers import JSONRenderer
+from tracker.api.representation import FastRepresentation
+
+pytestmark = pytest.mark.django_db
+
+CASES: list[tuple[type[serializers.ModelSerializer], Any]] = [
+    (ActorSerializer, Actor),
+    (MembershipSerializer, Membership),
+    (SourceSerializer, Source),
+    (ConflictSerializer, Conflict),
+    (EventSerializer, Event),
+    (PositionSerializer, Position),
+    (MeasureSerializer, Measure),
+    (StatusChangeSerializer, MeasureStatusChange),
+]
+
+
+def as_json(data: Any) -> Any:
+    return json.loads(JSONRenderer().render(data))
+
+
+@pytest.mark.parametrize(
+    ("serializer_class", "model"), CASES, ids=lambda case: getattr(case, "__name__", "")
+)
+def test_every_resource_reads_the_same_as_with_drf(
+    serializer_class: type[serializers.ModelSerializer],
+    model: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    load_scenario(DEFAULT_SCENARIO)
+    make_membership()
+    make_status_change()
+    request = Request(RequestFactory().get("/", HTTP_HOST="testserver"))
+    records = list(model._default_manager.all())
+    assert records
+    fast = [as_json(serializer_class(r, context={"request": request}).data) for r in records]
+    # DRF's own way: every field asked for its attribute, every URL reversed.
+    monkeypatch.setattr(
+        FastRepresentation, "to_representation", serializers.Serializer.to_representation
+    )
+    monkeypatch.setattr(IdentityField, "get_url", serializers.HyperlinkedIdentityField.get_url)
+    reference = [as_json(serializer_class(r, context={"request": request}).data) for r in records]
+    assert fast == reference

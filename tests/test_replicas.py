@@ -1,0 +1,80 @@
+"""Reads go to a replica, writes and the reads of a write to the primary.
+
+The replica here is a second alias onto the test database, as a streaming
+replica would be a second server holding the same data.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connections, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from actors.models import Actor
+from tests.conftest import REPLICA
+from tests.factories import make_actor
+from tracker.db import ReplicaRouter, primary_only
+
+pytestmark = pytest.mark.django_db(transaction=True, databases=["default", REPLICA])
+
+
+@pytest.fixture
+def replica(settings: Any) -> str:
+    """The router on, with the replica alias the test settings define (tests/conftest.py)."""
+    settings.DATABASE_REPLICAS = [REPLICA]
+    settings.DATABASE_ROUTERS = ["tracker.db.ReplicaRouter"]
+    settings.REPLICA_LAG_SECONDS = 0
+    return REPLICA
+
+
+def queries_on(alias: str) -> CaptureQueriesContext:
+    return CaptureQueriesContext(connections[alias])
+
+
+def test_reads_go_to_the_replica(replica: str, api_client: APIClient) -> None:
+    actor = make_actor()
+    with queries_on("default") as primary, queries_on(replica) as on_replica:
+        response = api_client.get(reverse("api:actor-detail", kwargs={"slug": actor.slug}))
+    assert response.status_code == 200
+    assert len(on_replica) > 0
+    assert len(primary) == 0
+
+
+def test_a_write_request_reads_and_writes_on_the_primary(
+    replica: str, curator_client: APIClient
+) -> None:
+    actor = make_actor()
+    url = reverse("api:actor-detail", kwargs={"slug": actor.slug})
+    with queries_on("default") as primary, queries_on(replica) as on_replica:
+        response = curator_client.patch(url, {"short_name": "NA"}, format="json")
+    assert response.status_code == 200
+    assert len(on_replica) == 0
+    assert len(primary) > 0
+    assert Actor.objects.using("default").get(pk=actor.pk).short_name == "NA"
+
+
+def test_reads_in_a_transaction_or_pinned_stay_on_the_primary(replica: str) -> None:
+    router = ReplicaRouter()
+    assert router.db_for_read(Actor) == replica
+    with transaction.atomic():
+        assert router.db_for_read(Actor) == "default"
+    with primary_only():
+        assert router.db_for_read(Actor) == "default"
+    assert router.db_for_write(Actor) == "default"
+    assert router.allow_migrate(replica, "actors") is False
+
+
+def test_right_after_a_write_reads_stay_on_the_primary(
+    replica: str, settings: Any, api_client: APIClient, curator_client: APIClient
+) -> None:
+    settings.REPLICA_LAG_SECONDS = 60
+    actor = make_actor()
+    url = reverse("api:actor-detail", kwargs={"slug": actor.slug})
+    assert curator_client.patch(url, {"short_name": "NA"}, format="json").status_code == 200
+    with queries_on(replica) as on_replica:
+        assert api_client.get(url).json()["short_name"] == "NA"
+    assert len(on_replica) == 0

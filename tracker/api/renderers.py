@@ -1,0 +1,46 @@
+"""JSON rendered by orjson: the same bytes as DRF's JSONRenderer, several times faster.
+
+DRF's renderer runs the standard library's encoder with a Python fallback
+for every non-JSON type; orjson encodes the plain dicts, lists and strings
+that serializers produce natively. Anything else (dates, decimals, lazy
+translations in error messages) goes through DRF's own encoder, so the
+output does not change; nor does the escaping of U+2028 and U+2029, which
+DRF does to keep JSON a JavaScript subset. Indented output (``Accept:
+application/json; indent=4``) is left to DRF.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import orjson
+from rest_framework import renderers
+from rest_framework.utils.encoders import JSONEncoder
+
+_fallback = JSONEncoder()
+_SEPARATORS = ("\u2028".encode(), "\u2029".encode())
+
+
+def _default(value: Any) -> Any:
+    return _fallback.default(value)
+
+
+class JSONRenderer(renderers.JSONRenderer):
+    def render(
+        self,
+        data: Any,
+        accepted_media_type: str | None = None,
+        renderer_context: Mapping[str, Any] | None = None,
+    ) -> bytes:
+        if data is None:
+            return b""
+        if self.get_indent(accepted_media_type or "", renderer_context or {}) is not None:
+            return super().render(data, accepted_media_type, renderer_context)
+        # Datetimes pass through to DRF's encoder, which writes them as DRF does.
+        content = orjson.dumps(data, default=_default, option=orjson.OPT_PASSTHROUGH_DATETIME)
+        if _SEPARATORS[0] in content or _SEPARATORS[1] in content:
+            content = content.replace(_SEPARATORS[0], b"\\u2028").replace(
+                _SEPARATORS[1], b"\\u2029"
+            )
+        return content

@@ -1,0 +1,72 @@
+"""Read replicas: reads go to a replica, writes (and the reads of a write) to the primary.
+
+With ``DATABASE_REPLICA_URLS`` set, settings add one database alias per
+replica (``replica1``, ...) and this router. A read goes to a replica
+unless it must see the primary's latest state:
+
+* inside a write request (POST, PUT, PATCH, DELETE): the request validates
+  and locks what it is about to change, on the primary;
+* inside a transaction on the primary (``transaction.atomic()``);
+* for ``REPLICA_LAG_SECONDS`` after any write, so that a client reading
+  right after its write does not get a replica that has not replayed it yet
+  (and the response cache does not store such a read under the new data
+  version). The moment of the last write is shared through the cache and
+  read once per request (tracker.freshness.WriteRequestMiddleware).
+
+Migrations run on the primary only; the replicas receive them by streaming.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import random
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections
+
+_primary_only: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "tracker_primary_only", default=False
+)
+
+
+@contextmanager
+def primary_only(enabled: bool = True) -> Iterator[None]:
+    """Send every query in the block to the primary."""
+    token = _primary_only.set(enabled or _primary_only.get())
+    try:
+        yield
+    finally:
+        _primary_only.reset(token)
+
+
+def replicas() -> list[str]:
+    return list(getattr(settings, "DATABASE_REPLICAS", []))
+
+
+def recently_written() -> bool:
+    from tracker.freshness import last_write
+
+    window = float(getattr(settings, "REPLICA_LAG_SECONDS", 2.0))
+    return window > 0 and time.time() - last_write() < window
+
+
+class ReplicaRouter:
+    def db_for_read(self, model: Any, **hints: Any) -> str:
+        aliases = replicas()
+        if not aliases or _primary_only.get() or connections[DEFAULT_DB_ALIAS].in_atomic_block:
+            return DEFAULT_DB_ALIAS
+        return random.choice(aliases)
+
+    def db_for_write(self, model: Any, **hints: Any) -> str:
+        return DEFAULT_DB_ALIAS
+
+    def allow_relation(self, obj1: Any, obj2: Any, **hints: Any) -> bool:
+        # Every alias holds the same data: the primary's.
+        return True
+
+    def allow_migrate(self, db: str, app_label: str, **hints: Any) -> bool:
+        return db == DEFAULT_DB_ALIAS

@@ -1,0 +1,103 @@
+"""One number that changes whenever the tracker's data changes, shared by every app server.
+
+Cached API responses are keyed by this data version, so a write makes every
+cached read stale at once: the next read computes afresh (a write is visible
+on the next read), without tracking which responses a record appears in. It
+lives in the default cache: Redis when ``REDIS_URL`` is set, so all servers
+share it; otherwise each process's local memory, which is why responses are
+only cached when the cache is shared (see settings.API_CACHE_SECONDS).
+
+The version moves when a transaction that wrote commits (not before, or a
+read in between could cache the old data under the new version), on every
+save, delete and many-to-many change of a tracker model, and after every
+successful write request, which also covers bulk updates made in a view.
+Commands that write in bulk without saving call ``data_changed()``.
+
+With read replicas, the moment of the last write is kept beside the version:
+for ``REPLICA_LAG_SECONDS`` after it, reads go to the primary (tracker.db).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.apps import apps
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Model
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpRequest, HttpResponse
+
+VERSION_KEY = "tracker:data-version"
+LAST_WRITE_KEY = "tracker:last-write"
+TRACKED_APPS = ("actors", "responses")
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+
+def _fresh_version() -> int:
+    # Start from the clock, so a cache that lost the key never hands out an
+    # old version again.
+    return time.time_ns() // 1000
+
+
+def data_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = _fresh_version()
+        if not cache.add(VERSION_KEY, version, timeout=None):
+            version = cache.get(VERSION_KEY, version)
+    return int(version)
+
+
+def last_write() -> float:
+    return float(cache.get(LAST_WRITE_KEY) or 0.0)
+
+
+def _bump() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # not set yet (or evicted)
+        cache.set(VERSION_KEY, _fresh_version(), timeout=None)
+    cache.set(LAST_WRITE_KEY, time.time(), timeout=None)
+
+
+def data_changed(using: str | None = None) -> None:
+    """Call after writing tracker data without save(): on commit, reads see it."""
+    transaction.on_commit(_bump, using=using)
+
+
+def _on_write(sender: type[Model], using: str | None = None, **kwargs: Any) -> None:
+    if kwargs.get("raw"):
+        return
+    data_changed(using)
+
+
+def connect() -> None:
+    for app in TRACKED_APPS:
+        for model in apps.get_app_config(app).get_models():
+            uid = f"freshness-{model._meta.label}"
+            post_save.connect(_on_write, sender=model, dispatch_uid=f"{uid}-save")
+            post_delete.connect(_on_write, sender=model, dispatch_uid=f"{uid}-delete")
+            for field in model._meta.many_to_many:
+                through = field.remote_field.through
+                m2m_changed.connect(_on_write, sender=through, dispatch_uid=f"{uid}-{field.name}")
+
+
+class WriteRequestMiddleware:
+    """After a successful write request, the data version moves (whatever the view did)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from tracker import db
+
+        writing = request.method not in SAFE_METHODS
+        pinned = writing or bool(db.replicas() and db.recently_written())
+        with db.primary_only(pinned):
+            response = self.get_response(request)
+        if writing and response.status_code < 400:
+            _bump()
+        return response
