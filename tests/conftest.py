@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -86,3 +87,22 @@ def reader_client(reader: User) -> APIClient:
     client = APIClient()
     client.force_authenticate(reader)
     return client
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """How much the schema fuzzing (tests/fuzz) did: operations and requests checked.
+
+    Here rather than in tests/fuzz so that pytest-xdist's controller sees it.
+    """
+    counts = [
+        value
+        for outcome in ("passed", "failed")
+        for report in terminalreporter.stats.get(outcome, [])
+        if report.when == "call"
+        for key, value in report.user_properties
+        if key == "requests"
+    ]
+    if counts:
+        terminalreporter.write_line(
+            f"schemathesis: {len(counts)} operations, {sum(counts)} requests checked"
+        )

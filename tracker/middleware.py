@@ -15,11 +15,12 @@ logger = logging.getLogger(__name__)
 
 
 class BodySizeLimitMiddleware:
-    """Refuse a body whose Content-Length is over the limit before anything reads it.
+    """Refuse an API body whose Content-Length is over the limit before anything reads it.
 
     Django checks ``DATA_UPLOAD_MAX_MEMORY_SIZE`` only when ``request.body`` is
     read, and DRF's parsers read the stream directly; this makes the limit hold
-    for every view, with the API's 413.
+    for every API view, with the API's 413. Other paths keep Django's own rules
+    (the admin's file uploads are streamed to disk, not held in memory).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -31,7 +32,7 @@ class BodySizeLimitMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        if limit is not None and length > limit:
+        if limit is not None and length > limit and is_api(request):
             body = error_body(
                 "client_error",
                 "payload_too_large",
