@@ -105,7 +105,8 @@ fuzz: install
 fuzz-postgres: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(FUZZ)
 
-# gunicorn on a throwaway PostgreSQL cluster (port 5447), loopback only, then
+# gunicorn on a throwaway PostgreSQL cluster of its own (first free port from
+# 5440; gunicorn from 8200), loopback only, then
 # every acknowledged write checked in the database. Needs root and Debian's
 # postgresql-common (pg_createcluster); the main cluster is never touched.
 loadtest: install

@@ -25,14 +25,14 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from loadtest.cluster import Cluster
+from loadtest.cluster import Cluster, free_port, own_name
 from loadtest.verify import verify
 from loadtest.wire import NETWORK_ERROR, Connection
 from loadtest.workload import Client, Shared, Stats
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_MEASURES = 6
-SERVER_LOG = Path(tempfile.gettempdir()) / "tracker-loadtest-server.log"
+SERVER_LOG = Path(tempfile.gettempdir()) / f"tracker-loadtest-server-{os.getpid()}.log"
 
 
 def parse_arguments() -> argparse.Namespace:
@@ -41,10 +41,9 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--clients", type=int, default=24, help="concurrent clients (default 24)")
     parser.add_argument("--outage-at", type=float, default=None, help="stop PostgreSQL after N s")
     parser.add_argument("--outage", type=float, default=10, help="seconds PostgreSQL stays down")
-    parser.add_argument("--port", type=int, default=int(os.environ.get("LOADTEST_PORT", 8247)))
-    parser.add_argument(
-        "--pg-port", type=int, default=int(os.environ.get("LOADTEST_PG_PORT", 5447))
-    )
+    # Ports: the first free ones in these ranges, unless given.
+    parser.add_argument("--port", type=int, default=None, help="HTTP port (8200-8299)")
+    parser.add_argument("--pg-port", type=int, default=None, help="PostgreSQL port (5440-5499)")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=8, help="threads per worker")
     return parser.parse_args()
@@ -215,7 +214,8 @@ def percentile(values: list[float], share: float) -> float:
 def main() -> int:
     arguments = parse_arguments()
     run_id = f"L{secrets.token_hex(3)}"
-    cluster = Cluster("trackerload", arguments.pg_port)
+    arguments.port = arguments.port or free_port(8200, 8299)
+    cluster = Cluster(own_name(), arguments.pg_port or free_port(5440, 5499))
     environment = production_environment(cluster)
     os.environ.update(environment)
     server: subprocess.Popen | None = None

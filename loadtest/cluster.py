@@ -7,6 +7,8 @@ main cluster (which others may be using) is never touched.
 
 from __future__ import annotations
 
+import os
+import socket
 import subprocess
 import time
 from dataclasses import dataclass
@@ -20,6 +22,31 @@ def installed_version() -> str:
     if not versions:
         raise SystemExit("No PostgreSQL server is installed (nothing in /etc/postgresql).")
     return versions[-1]
+
+
+def free_port(first: int, last: int) -> int:
+    """The first port in the range that nothing on the loopback listens on."""
+    for port in range(first, last + 1):
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) != 0:
+                return port
+    raise SystemExit(f"No free port between {first} and {last}.")
+
+
+def own_name(prefix: str = "trackerload") -> str:
+    """A cluster name of this run's own: two runs on one machine never share one."""
+    return f"{prefix}_{os.getpid()}"
+
+
+def drop_stale(prefix: str = "trackerload") -> None:
+    """Drop clusters left by runs that were killed: ours by name, and not running."""
+    listing = subprocess.run(
+        ["pg_lsclusters", "--no-header"], capture_output=True, text=True, check=False
+    )
+    for line in listing.stdout.splitlines():
+        version, name, _port, status, *_ = line.split()
+        if name.startswith(f"{prefix}_") and status == "down":
+            subprocess.run(["pg_dropcluster", version, name], capture_output=True, check=False)
 
 
 def run(*command: str) -> None:
@@ -47,8 +74,7 @@ class Cluster:
         return (CONFIG_ROOT / self.version / self.name).exists()
 
     def create(self) -> None:
-        if self.exists():  # left over by an interrupted run
-            self.drop()
+        drop_stale()
         run(
             "pg_createcluster",
             self.version,
