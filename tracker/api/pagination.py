@@ -32,6 +32,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+MAX_COUNT = 2**63 - 1
+
 
 def _parse_count(raw: str, name: str, *, minimum: int) -> int:
     try:
@@ -40,6 +42,9 @@ def _parse_count(raw: str, name: str, *, minimum: int) -> int:
         raise ValidationError({name: [f"Enter a whole number, not {raw[:20]!r}."]}) from None
     if value < minimum:
         raise ValidationError({name: [f"Must be {minimum} or more."]})
+    if value > MAX_COUNT:
+        # Databases take 64-bit integers; past that there is no row anyway.
+        raise ValidationError({name: [f"Must be at most {MAX_COUNT}."]})
     return value
 
 
@@ -232,7 +237,7 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
                 "required": False,
                 "in": "query",
                 "description": "Index of the first result to return (default 0).",
-                "schema": {"type": "integer", "minimum": 0},
+                "schema": {"type": "integer", "minimum": 0, "maximum": MAX_COUNT},
             },
         ]
         if not getattr(view, "cursor_paging", False):
