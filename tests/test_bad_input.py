@@ -483,3 +483,14 @@ def test_html_in_a_field_comes_back_as_json_text(curator_client: APIClient) -> N
     assert response["Content-Type"] == "application/json"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response.json()["title"] == body["title"]
+
+
+def test_a_text_over_the_limit_is_refused_even_if_trimming_would_shorten_it(
+    curator_client: APIClient,
+) -> None:
+    # Found by schema fuzzing: a leading space trimmed brought 20,001 characters
+    # under the documented maxLength of 20,000, and the record was written.
+    body = {"kind": "other", "title": "Title", "excerpt": " " + "x" * 20_000}
+    response = curator_client.post(reverse("api:source-list"), body, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["attr"] == "excerpt"

@@ -24,6 +24,19 @@ EARLIEST_DATE = datetime.date(1800, 1, 1)
 LATEST_DATE = datetime.date(2199, 12, 31)
 
 
+class LimitedTextField(serializers.CharField):
+    """Text whose limit applies to what the client sent, before whitespace is trimmed.
+
+    The schema's maxLength describes the request; a text one character over it
+    is refused even when trimming a leading space would bring it under.
+    """
+
+    def run_validation(self, data: Any = serializers.empty) -> Any:
+        if isinstance(data, str) and self.max_length is not None and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
+        return super().run_validation(data)
+
+
 def date_in_range(value: datetime.date) -> None:
     if not EARLIEST_DATE <= value <= LATEST_DATE:
         raise serializers.ValidationError(
@@ -80,6 +93,7 @@ class ValidatedModelSerializer(StrictFieldsMixin, FastRepresentation, serializer
         field_class, kwargs = super().build_standard_field(field_name, model_field)
         if isinstance(model_field, models.TextField) and "max_length" not in kwargs:
             kwargs["max_length"] = TEXT_MAX_LENGTH
+            field_class = LimitedTextField
         if isinstance(model_field, models.DateField) and not isinstance(
             model_field, models.DateTimeField
         ):
