@@ -27,9 +27,6 @@ from django.db.models.functions import Cast
 
 SEARCH_CONFIG = "english"
 
-# Weight A for names and titles, B for summaries, C for quotes and excerpts.
-WEIGHTS = ("A", "B", "C", "D")
-
 
 @dataclass(frozen=True)
 class SearchDocument:
