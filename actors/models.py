@@ -10,9 +10,9 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
 from actors.choices import ORGANIZATION_KINDS, ActorKind
+from tracker.audit import record_history
 from tracker.models import TimestampedModel
 from tracker.search import SearchDocument
 from tracker.validators import country_code_validator, not_reserved_slug, wikidata_id_validator
@@ -98,9 +98,7 @@ class Actor(TimestampedModel):
         A=("name", "short_name", "slug", "aliases"), C=("description",)
     )
 
-    history = HistoricalRecords(
-        excluded_fields=["search_vector"],
-    )
+    history = record_history()
 
     class Meta:
         ordering = ["name"]

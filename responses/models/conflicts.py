@@ -3,8 +3,8 @@ from __future__ import annotations
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
+from tracker.audit import record_history
 from tracker.choices import DatePrecision
 from tracker.models import TimestampedModel, precision_matches_date, validate_partial_date
 from tracker.search import SearchDocument
@@ -58,10 +58,7 @@ class Conflict(TimestampedModel):
 
     search_document = SearchDocument(A=("name", "slug"), B=("summary",))
 
-    history = HistoricalRecords(
-        excluded_fields=["search_vector"],
-        m2m_fields=["sources"],
-    )
+    history = record_history(m2m_fields=("sources",))
 
     class Meta:
         ordering = ["name"]

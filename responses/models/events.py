@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
 from responses.choices import EventKind, EventRelationKind, Impact
+from tracker.audit import record_history
 from tracker.choices import DatePrecision
 from tracker.models import TimestampedModel, precision_matches_date, validate_partial_date
 from tracker.search import SearchDocument
@@ -149,10 +149,7 @@ class Event(TimestampedModel):
 
     search_document = SearchDocument(A=("title", "slug"), B=("location", "summary"))
 
-    history = HistoricalRecords(
-        excluded_fields=["search_vector"],
-        m2m_fields=["sources"],
-    )
+    history = record_history(m2m_fields=("sources",))
 
     class Meta:
         ordering = ["-occurred_on", "title"]

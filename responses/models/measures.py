@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
 from responses.choices import MeasureKind, MeasureStatus
+from tracker.audit import record_history
 from tracker.models import TimestampedModel
 from tracker.search import SearchDocument
 from tracker.validators import currency_code_validator
@@ -116,10 +116,7 @@ class Measure(TimestampedModel):
         C=("condition",),
     )
 
-    history = HistoricalRecords(
-        excluded_fields=["search_vector"],
-        m2m_fields=["sources"],
-    )
+    history = record_history(m2m_fields=("sources",))
 
     class Meta:
         ordering = ["-announced_on", "id"]

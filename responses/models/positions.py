@@ -5,10 +5,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
 from actors.choices import ActorKind
 from responses.choices import CAMEO_ROOTS_BY_STANCE, Stance
+from tracker.audit import record_history
 from tracker.choices import DatePrecision
 from tracker.models import TimestampedModel, precision_matches_date, validate_partial_date
 from tracker.search import SearchDocument
@@ -106,10 +106,7 @@ class Position(TimestampedModel):
         C=("quote",),
     )
 
-    history = HistoricalRecords(
-        excluded_fields=["search_vector"],
-        m2m_fields=["sources"],
-    )
+    history = record_history(m2m_fields=("sources",))
 
     class Meta:
         ordering = ["-stated_on", "id"]

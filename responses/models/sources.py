@@ -3,9 +3,9 @@ from __future__ import annotations
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
 from responses.choices import SourceKind
+from tracker.audit import record_history
 from tracker.models import TimestampedModel
 from tracker.search import SearchDocument
 from tracker.validators import language_code_validator
@@ -54,9 +54,7 @@ class Source(TimestampedModel):
 
     search_document = SearchDocument(A=("title",), B=("publisher",), C=("excerpt",))
 
-    history = HistoricalRecords(
-        excluded_fields=["search_vector"],
-    )
+    history = record_history()
 
     class Meta:
         ordering = ["-published_on", "title", "id"]
