@@ -61,11 +61,13 @@ def _text_of(model: type[Model], path: str) -> Any:
     return F(path)
 
 
+def piece_vector(model: type[Model], path: str, weight: str) -> SearchVector:
+    """The weighted vector of one path of a model's document."""
+    return SearchVector(_text_of(model, path), weight=weight, config=SEARCH_CONFIG)
+
+
 def vector_for(model: type[Model], document: SearchDocument) -> Combinable:
-    vectors = [
-        SearchVector(_text_of(model, path), weight=weight, config=SEARCH_CONFIG)
-        for path, weight in document.weighted_paths()
-    ]
+    vectors = [piece_vector(model, path, weight) for path, weight in document.weighted_paths()]
     combined: Combinable = vectors[0]
     for vector in vectors[1:]:
         combined = combined + vector

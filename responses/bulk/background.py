@@ -12,15 +12,24 @@ of the transaction): the connection is never used by both threads at once.
 An error in a job is raised again by ``wait``, in the loading thread, where
 the transaction is rolled back as for any other error.
 
+While a job runs, the loading thread holds the GIL nearly all the time, and
+the writing thread needs it back after every reply from the database: by
+default Python hands it over only every 5 ms, which left the database idle
+for a tenth of a load. The switch interval is shortened while a job runs.
+
 Elsewhere (SQLite) jobs run at once, in the loading thread.
 """
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Callable
 
 from django.db import connections
+
+# How long a thread may keep the GIL while another waits for it, during a job.
+SWITCH_INTERVAL = 0.0005
 
 
 class Background:
@@ -28,6 +37,7 @@ class Background:
         self.using = using
         self.enabled = connections[using].vendor == "postgresql"
         self._thread: threading.Thread | None = None
+        self._switch_interval = sys.getswitchinterval()
         self._error: BaseException | None = None
 
     def run(self, job: Callable[[], None]) -> None:
@@ -48,6 +58,8 @@ class Background:
                 self._error = exc
 
         self._thread = threading.Thread(target=target, name="import-records-writer")
+        self._switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(SWITCH_INTERVAL)
         self._thread.start()
 
     def wait(self) -> None:
@@ -62,6 +74,7 @@ class Background:
         if self._thread is not None:
             self._thread.join()
             self._thread = None
+            sys.setswitchinterval(self._switch_interval)
             connections[self.using].dec_thread_sharing()
         error, self._error = self._error, None
         return error

@@ -163,11 +163,16 @@ class Index:
         return found
 
     @cached_property
-    def positions_by_statement(self) -> dict[tuple[int, int | None, str], list[PositionKey]]:
-        """Position keys by (actor, event, stance), to find the position announcing a measure."""
-        found: dict[tuple[int, int | None, str], list[PositionKey]] = defaultdict(list)
+    def positions_by_statement(
+        self,
+    ) -> dict[tuple[int, int | None, str], dict[PositionKey, None]]:
+        """Position keys by (actor, event, stance), to find the position announcing a measure.
+
+        Each group is an ordered set: an actor can say thousands of things about one event.
+        """
+        found: dict[tuple[int, int | None, str], dict[PositionKey, None]] = defaultdict(dict)
         for key in self.positions:
-            found[(key[0], key[1], key[3])].append(key)
+            found[(key[0], key[1], key[3])][key] = None
         return found
 
     @cached_property
@@ -179,9 +184,7 @@ class Index:
         self.position_actors[pk] = key[0]
         if pk not in self.positions[key]:
             self.positions[key].append(pk)
-            statement = (key[0], key[1], key[3])
-            if key not in self.positions_by_statement[statement]:
-                self.positions_by_statement[statement].append(key)
+            self.positions_by_statement[(key[0], key[1], key[3])][key] = None
 
     @cached_property
     def measures(self) -> dict[MeasureKey, list[int]]:

@@ -517,7 +517,7 @@ class MeasureRecord(RecordType):
         index = values.index
         keys = [
             key
-            for key in index.positions_by_statement.get((actor_id, event_id, stance), [])
+            for key in index.positions_by_statement.get((actor_id, event_id, stance), {})
             if narrow.get("target", key[2]) == key[2] and narrow.get("stated_on", key[4]) == key[4]
         ]
         if len(keys) == 1 and len(index.positions[keys[0]]) == 1:

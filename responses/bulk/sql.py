@@ -8,11 +8,11 @@ records' ids are drawn from the table's sequence first (one query), exactly
 as the INSERT would have drawn them.
 
 Searchable records get their search vector in the same statement: they are
-copied into a temporary table and inserted from there with the expression
-``tracker.search.vector_for`` builds (the one ``refresh_search_vectors``
-writes). Filling the vector afterwards with an UPDATE would write every row
-twice, and the second write, which rewrites the row and all its indexes,
-cost more than the insert itself.
+copied into a temporary table and inserted from there with the vector
+``refresh_search_vectors`` would write (see ``_staged_vector``). Filling
+the vector afterwards with an UPDATE would write every row twice, and the
+second write, which rewrites the row and all its indexes, cost more than the
+insert itself.
 
 Updates go the same way: the changed columns are copied into a temporary
 table and applied with one ``UPDATE ... FROM``, where ``bulk_update`` would
@@ -21,14 +21,15 @@ send a statement of a ``CASE`` per column with a branch per row.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections
 from django.db.models import Field, JSONField, Model
 from django.utils import timezone
 
-from tracker.search import SearchDocument, vector_for
+from tracker.search import SearchDocument, piece_vector
 
 
 def _column(model: type[Model], name: str) -> str:
@@ -48,13 +49,78 @@ def _copy(using: str, table: str, columns: Sequence[str], rows: Sequence[Sequenc
             copy.write_row(row)
 
 
-def _vector_sql(model: type[Model], document: SearchDocument, using: str) -> tuple[str, Any]:
-    """The search vector expression, reading the row from the table's own name."""
+def _stage_name(model: type[Model]) -> str:
+    """The temporary table new records of ``model`` are staged in."""
+    return f"bulk_new_{model._meta.db_table}"
+
+
+def _compiled(model: type[Model], expression: Any, using: str) -> tuple[str, list[Any]]:
+    """SQL for an expression over ``model``'s table, as an UPDATE's SET value compiles it."""
     query = model._default_manager.using(using).all().query
-    # Resolved and compiled as an UPDATE's SET value would be.
-    vector: Any = vector_for(model, document)
-    expression = vector.resolve_expression(query, allow_joins=False, for_save=True)
-    return query.get_compiler(using).compile(expression)
+    resolved = expression.resolve_expression(query, allow_joins=False, for_save=True)
+    sql, params = query.get_compiler(using).compile(resolved)
+    return sql, list(params)
+
+
+@dataclass(frozen=True)
+class _StagedVector:
+    """The search vector of staged rows: ``select`` reads the row as if it were
+    in the table (the stage takes the table's name), ``joins`` follow the FROM."""
+
+    select: str
+    select_params: list[Any]
+    joins: str
+    join_params: list[Any]
+
+
+_staged_vectors: dict[tuple[type[Model], str], _StagedVector] = {}
+
+
+def _staged_vector(model: type[Model], document: SearchDocument, using: str) -> _StagedVector:
+    """``tracker.search.vector_for``, with the parts taken from related records
+    (an actor's name, an event's title) computed once per related record.
+
+    Those names repeat over thousands of rows, and ``to_tsvector`` is the
+    dearest part of an insert: per row, they cost twice the row's own text.
+    The pieces are joined with ``||`` in the same order, so the vector is
+    the one ``refresh_search_vectors`` writes.
+    """
+    key = (model, using)
+    if key in _staged_vectors:
+        return _staged_vectors[key]
+    quote = connections[using].ops.quote_name
+    stage = quote(_stage_name(model))
+    table = quote(model._meta.db_table)
+    pieces, select_params, joins, join_params = [], [], [], []
+    for number, (path, weight) in enumerate(document.weighted_paths()):
+        if "__" not in path:
+            sql, params = _compiled(model, piece_vector(model, path, weight), using)
+            pieces.append(sql)
+            select_params.extend(params)
+            continue
+        relation, name = path.split("__", 1)
+        foreign_key = quote(_column(model, relation))
+        related = model._meta.get_field(relation).related_model
+        assert isinstance(related, type)
+        sql, params = _compiled(related, piece_vector(related, name, weight), using)
+        related_table = quote(related._meta.db_table)
+        related_pk = quote(str(related._meta.pk.column))
+        alias = f"related_{number}"
+        joins.append(
+            f"LEFT JOIN (SELECT {related_table}.{related_pk} AS id, {sql} AS vector "
+            f"FROM {related_table} WHERE {related_table}.{related_pk} IN "
+            f"(SELECT {foreign_key} FROM {stage})) AS {alias} "
+            f"ON {alias}.id = {table}.{foreign_key}"
+        )
+        join_params.extend(params)
+        # No related record reads as the empty text, as in the subquery's COALESCE.
+        pieces.append(f"COALESCE({alias}.vector, ''::tsvector)")
+    select = pieces[0]
+    for piece in pieces[1:]:
+        select = f"({select} || {piece})"
+    staged = _StagedVector(select, select_params, " ".join(joins), join_params)
+    _staged_vectors[key] = staged
+    return staged
 
 
 def _value_getter(field: Field, using: str) -> Any:
@@ -71,7 +137,7 @@ def _value_getter(field: Field, using: str) -> Any:
 def allocate_ids(using: str, model: type[Model], instances: list[Model]) -> None:
     """Give new records their ids now, from the table's sequence (PostgreSQL).
 
-    Elsewhere ``insert_records`` gives them, as ``bulk_create`` does.
+    Elsewhere ``stage_records`` gives them, as ``bulk_create`` does.
     """
     if not instances or not _uses_copy(using):
         return
@@ -85,19 +151,28 @@ def allocate_ids(using: str, model: type[Model], instances: list[Model]) -> None
             instance.pk = pk
 
 
-def insert_records(using: str, model: type[Model], instances: list[Model]) -> None:
-    """Insert new records (with the ids ``allocate_ids`` gave them, on PostgreSQL)."""
-    if not instances:
-        return
-    if not _uses_copy(using):
-        model._default_manager.using(using).bulk_create(instances)
-        return
-    connection = connections[using]
-    meta = model._meta
+@dataclass
+class NewRows:
+    """New records as the rows ``stage_records`` writes.
+
+    Made apart from the writing so that the loading thread does this Python
+    work, and the writing thread only waits for the database.
+    """
+
+    model: type[Model]
+    instances: list[Model]
+    columns: list[str]
+    rows: list[list[Any]]
+
+
+def new_rows(using: str, model: type[Model], instances: list[Model]) -> NewRows:
+    """The rows of new records (with the ids ``allocate_ids`` gave them, on PostgreSQL)."""
+    if not instances or not _uses_copy(using):
+        return NewRows(model, instances, [], [])
     document: SearchDocument | None = getattr(model, "search_document", None)
     fields = [
         field
-        for field in meta.concrete_fields
+        for field in model._meta.concrete_fields
         if not (document is not None and field.name == "search_vector")
     ]
     getters = [_value_getter(field, using) for field in fields]
@@ -107,26 +182,70 @@ def insert_records(using: str, model: type[Model], instances: list[Model]) -> No
         rows.append([get(instance) for get in getters])
         instance._state.adding = False
         instance._state.db = using
-    columns = [str(field.column) for field in fields]
-    if document is None:
-        _copy(using, meta.db_table, columns, rows)
+    return NewRows(model, instances, [str(field.column) for field in fields], rows)
+
+
+def stage_records(using: str, new: NewRows) -> None:
+    """The first half of inserting new records: on PostgreSQL, copy searchable
+    records into their stage (``insert_staged`` inserts them from there) and
+    other records into their table; elsewhere, insert them (which gives them
+    their ids)."""
+    model, columns, rows = new.model, new.columns, new.rows
+    if not new.instances:
         return
-    quote = connection.ops.quote_name
-    table, stage = quote(meta.db_table), quote(f"bulk_{meta.db_table}")
-    vector, params = _vector_sql(model, document, using)
-    with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TEMPORARY TABLE {stage} (LIKE {table}) ON COMMIT DROP")
-        _copy(using, f"bulk_{meta.db_table}", columns, rows)
-        # The temporary table takes the table's name in the SELECT, so the
-        # vector expression reads the new rows.
+    if not _uses_copy(using):
+        model._default_manager.using(using).bulk_create(new.instances)
+        return
+    if getattr(model, "search_document", None) is None:
+        _copy(using, model._meta.db_table, columns, rows)
+        return
+    quote = connections[using].ops.quote_name
+    stage = quote(_stage_name(model))
+    with connections[using].cursor() as cursor:
+        # One stage per table for the whole transaction: creating and dropping
+        # it for every batch cost a tenth of a load, in catalog writes.
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {stage} "
+            f"(LIKE {quote(model._meta.db_table)}) ON COMMIT DROP"
+        )
+        cursor.execute(f"TRUNCATE {stage}")
+    _copy(using, _stage_name(model), columns, rows)
+
+
+def insert_staged(using: str, new: NewRows) -> None:
+    """The second half: insert the staged records, with their search vectors."""
+    model, columns = new.model, new.columns
+    document: SearchDocument | None = getattr(model, "search_document", None)
+    if not new.instances or not _uses_copy(using) or document is None:
+        return
+    quote = connections[using].ops.quote_name
+    table, stage = quote(model._meta.db_table), quote(_stage_name(model))
+    vector = _staged_vector(model, document, using)
+    with connections[using].cursor() as cursor:
+        # The stage takes the table's name in the SELECT, so the vector
+        # expression reads the new rows.
         cursor.execute(
             f"INSERT INTO {table} ({', '.join(quote(column) for column in columns)}, "
             f"{quote(_column(model, 'search_vector'))}) "
-            f"SELECT {', '.join(f'{table}.{quote(column)}' for column in columns)}, {vector} "
-            f"FROM {stage} AS {table}",
-            params,
+            f"SELECT {', '.join(f'{table}.{quote(column)}' for column in columns)}, "
+            f"{vector.select} FROM {stage} AS {table} {vector.joins}",
+            [*vector.select_params, *vector.join_params],
         )
-        cursor.execute(f"DROP TABLE {stage}")
+
+
+def check_foreign_keys(using: str) -> None:
+    """Check the foreign keys of the rows written so far, now (PostgreSQL).
+
+    Django's foreign keys are checked at the end of the transaction, so that
+    rows may be written in any order; a load would spend its last seconds
+    there, with nothing else to do. Checked batch by batch instead, in the
+    writing thread, they cost the load nothing. Later rows are deferred again.
+    """
+    if not _uses_copy(using):
+        return
+    with connections[using].cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def insert_rows(
@@ -188,42 +307,83 @@ def update_records(
 _HISTORY_BOOKKEEPING = ("history_date", "history_change_reason", "history_type", "history_user_id")
 
 
-def insert_history(
-    using: str, model: type[Model], instances: list[Model], history_type: str, reason: str
-) -> None:
-    """A history version per record, as a save would leave one (bulk writes bypass it).
-
-    ``history_type`` is simple-history's ``+`` (created) or ``~`` (changed).
-    On PostgreSQL the versions go in with COPY, like the records themselves.
-    """
-    if not instances:
+def _pk_chunks(using: str, pks: list[Any]) -> Iterator[tuple[str, list[Any]]]:
+    """``IN`` conditions on a record id for these ids: one array on PostgreSQL,
+    chunks that stay under SQLite's limit of query parameters elsewhere."""
+    if _uses_copy(using):
+        yield "= ANY(%s)", [pks]
         return
-    manager = model.history  # type: ignore[attr-defined]
-    if not _uses_copy(using):
-        manager.bulk_history_create(
-            instances, batch_size=2000, update=history_type == "~", default_change_reason=reason
-        )
+    for start in range(0, len(pks), 900):
+        chunk = pks[start : start + 900]
+        yield f"IN ({', '.join(['%s'] * len(chunk))})", chunk
+
+
+def insert_history(
+    using: str, model: type[Model], pks: list[Any], history_type: str, reason: str
+) -> None:
+    """A history version of each of these records, as a save would leave one
+    (bulk writes bypass it), with the snapshot of its to-many links.
+
+    The versions are copied from the rows just written, inside the database:
+    building them in Python and sending them back cost a third of a load.
+    ``history_type`` is simple-history's ``+`` (created) or ``~`` (changed).
+    """
+    if not pks:
         return
     connection = connections[using]
-    history_model = manager.model
-    tracked = [
-        field
-        for field in history_model._meta.concrete_fields
+    quote = connection.ops.quote_name
+    meta = model._meta
+    history_model = model.history.model  # type: ignore[attr-defined]
+    history_meta = history_model._meta
+    columns = [
+        quote(_column(model, field.name))
+        for field in history_meta.concrete_fields
         if field.attname not in {"history_id", *_HISTORY_BOOKKEEPING}
     ]
-    now = timezone.now()
-    rows = []
-    for instance in instances:
-        row = [
-            field.get_db_prep_save(getattr(instance, field.attname), connection)
-            if isinstance(field, JSONField)
-            else getattr(instance, field.attname)
-            for field in tracked
-        ]
-        rows.append([*row, now, reason, history_type, None])
-    _copy(
-        using,
-        history_model._meta.db_table,
-        [field.column for field in tracked] + list(_HISTORY_BOOKKEEPING),
-        rows,
+    pk = quote(str(meta.pk.column))
+    history_table = quote(history_meta.db_table)
+    # Stored as the ORM stores it, so the links below find the versions by it.
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        for condition, params in _pk_chunks(using, pks):
+            cursor.execute(
+                f"INSERT INTO {history_table} ({', '.join(columns)}, "
+                f"{', '.join(quote(column) for column in _HISTORY_BOOKKEEPING)}) "
+                f"SELECT {', '.join(columns)}, %s, %s, %s, NULL "
+                f"FROM {quote(meta.db_table)} WHERE {pk} {condition}",
+                [now, reason, history_type, *params],
+            )
+            for field in history_model._history_m2m_fields:
+                _insert_link_history(cursor, history_model, field, pk, now, condition, params)
+
+
+def _insert_link_history(
+    cursor: Any,
+    history_model: Any,
+    field: Any,
+    pk: str,
+    now: Any,
+    condition: str,
+    params: list[Any],
+) -> None:
+    """The links of the versions just written (those stamped ``now``), into the
+    table simple-history keeps them in (one per to-many field)."""
+    quote = cursor.db.ops.quote_name
+    history_meta = history_model._meta
+    links_model = history_meta.get_field(f"{history_meta.model_name}_{field.name}").related_model
+    through = field.remote_field.through
+    record_column = next(
+        f.column for f in through._meta.fields if f.is_relation and f.related_model is field.model
+    )
+    columns = [quote(f.column) for f in through._meta.concrete_fields]
+    history_column = quote(links_model._meta.get_field("history").column)
+    version_column = quote(history_meta.pk.column)
+    cursor.execute(
+        f"INSERT INTO {quote(links_model._meta.db_table)} ({', '.join(columns)}, {history_column}) "
+        f"SELECT {', '.join(f'link.{column}' for column in columns)}, version.{version_column} "
+        f"FROM {quote(history_meta.db_table)} AS version "
+        f"JOIN {quote(through._meta.db_table)} AS link "
+        f"ON link.{quote(record_column)} = version.{pk} "
+        f"WHERE version.history_date = %s AND version.{pk} {condition}",
+        [now, *params],
     )

@@ -3,8 +3,8 @@
 For each record type in the batch, in dependency order: the existing rows
 are fetched with one query (and their links with one per relation), each row
 is validated with the model's own rules (``clean_fields`` without the
-per-relation existence queries, then ``clean``, then the database
-constraints evaluated in memory), and what changed is written in bulk,
+per-relation existence queries, see ``cleaning``; then ``clean``, then the
+database constraints evaluated in memory), and what changed is written in bulk,
 records and link tables (see ``sql``; on PostgreSQL by a second thread while
 the next rows are read, see ``background``).
 
@@ -27,13 +27,18 @@ from django.utils import timezone
 
 from responses.bulk.background import Background
 from responses.bulk.checks import check_constraint_errors
+from responses.bulk.cleaning import FieldCleaner
 from responses.bulk.index import Index
-from responses.bulk.records import RECORD_TYPES, Pending, RecordType
+from responses.bulk.records import RECORD_TYPES, Links, Pending, RecordType
 from responses.bulk.sql import (
+    NewRows,
     allocate_ids,
+    check_foreign_keys,
     insert_history,
-    insert_records,
     insert_rows,
+    insert_staged,
+    new_rows,
+    stage_records,
     update_records,
 )
 from responses.models import Change, ChangeAction, Event, Measure, Position
@@ -71,6 +76,9 @@ class _Plan:
     update_fields: set[str] = field(default_factory=set)
 
 
+_CHANGE_COLUMNS = ("resource", "object_id", "key", "action", "changed_at")
+
+
 def _columns(model: type[Model]) -> dict[str, tuple[str, str]]:
     """Field name or attname (``event`` or ``event_id``) -> (attname, field name)."""
     columns = {}
@@ -95,12 +103,15 @@ class Writer:
         self.reject = reject
         self._columns = {record.name: _columns(record.model) for record in RECORD_TYPES.values()}
         # Relations are resolved in memory; clean_fields would query each one.
-        self._not_cleaned = {
-            record.name: {
-                f.name
-                for f in record.model._meta.get_fields()
-                if f.is_relation and (f.many_to_one or f.many_to_many or f.one_to_one)
-            }
+        self._cleaners = {
+            record.name: FieldCleaner(
+                record.model,
+                exclude={
+                    f.name
+                    for f in record.model._meta.get_fields()
+                    if f.is_relation and (f.many_to_one or f.many_to_many or f.one_to_one)
+                },
+            )
             for record in RECORD_TYPES.values()
         }
 
@@ -121,7 +132,7 @@ class Writer:
             setattr(instance, name, value)
         errors: Errors = {}
         try:
-            instance.clean_fields(exclude=self._not_cleaned[record.name])
+            self._cleaners[record.name].clean(instance)
             instance.clean()
         except ValidationError as exc:
             errors = exc.message_dict
@@ -197,8 +208,12 @@ class Writer:
         now = timezone.now()
         for _, instance, _, _ in plan.updated:
             instance.updated_at = now  # type: ignore[attr-defined]
-        # The database work; on PostgreSQL it runs while the next rows are read.
-        self.background.run(lambda: self._write_plan(record, plan))
+        new = new_rows(self.using, model, created)
+        self.background.wait()
+        # Copying the rows is Python work, done here; the statements that make
+        # the database work run, on PostgreSQL, while the next rows are read.
+        self._send(record, plan, new)
+        self.background.run(lambda: self._execute(record, plan, new))
         for pending, instance in plan.created:
             record.remember(self.index, pending, instance, None)
         for pending, instance, before, _ in plan.updated:
@@ -206,68 +221,63 @@ class Writer:
         self.tally.created[record.label] += len(plan.created)
         self.tally.updated[record.label] += len(plan.updated)
 
-    def _write_plan(self, record: RecordType, plan: _Plan) -> None:
-        model = record.model
-        insert_records(self.using, model, [instance for _, instance in plan.created])
-        update_records(
-            self.using,
-            model,
-            [instance for _, instance, _, _ in plan.updated],
-            sorted(plan.update_fields | {"updated_at"}),
-        )
-        self._write_links(record, plan)
-        self._record_changes(model, plan)
-        self._record_history(model, plan)
-        self._refresh_search(model, plan)
-
-    def _record_history(self, model: type[Model], plan: _Plan) -> None:
-        """A version for every record written, as a save would leave (bulk writes bypass it)."""
-        if not hasattr(model, "history"):
-            return
-        reason = "Loaded by import_records"
-        insert_history(self.using, model, [instance for _, instance in plan.created], "+", reason)
-        insert_history(
-            self.using, model, [instance for _, instance, _, _ in plan.updated], "~", reason
-        )
-
-    def _write_links(self, record: RecordType, plan: _Plan) -> None:
+    def _send(self, record: RecordType, plan: _Plan, new: NewRows) -> None:
+        """Copy a batch's rows in: new records (into their stage, if searchable),
+        links and change-feed entries. Links may precede their records: the
+        database checks foreign keys at the end of the transaction."""
+        stage_records(self.using, new)  # elsewhere, this gives the new records their ids
         for links in record.links:
-            replaced = [
-                instance.pk for _, instance, _, relinked in plan.updated if links.name in relinked
-            ]
+            replaced, rows = self._link_rows(links, plan)
             links.delete(replaced, self.using)
-            rows = [
-                row
-                for pending, instance in plan.created
-                for row in links.rows(instance.pk, pending.links.get(links.name, ()))
-            ] + [
-                row
-                for pending, instance, _, relinked in plan.updated
-                if links.name in relinked
-                for row in links.rows(instance.pk, pending.links[links.name])
-            ]
             insert_rows(self.using, links.through, links.row_columns(), rows)
+        insert_rows(self.using, Change, _CHANGE_COLUMNS, self._change_rows(record.model, plan))
 
-    def _record_changes(self, model: type[Model], plan: _Plan) -> None:
+    def _execute(self, record: RecordType, plan: _Plan, new: NewRows) -> None:
+        """The rest of a batch's database work (in the writing thread, on PostgreSQL)."""
+        model = record.model
+        insert_staged(self.using, new)
+        updated = [instance for _, instance, _, _ in plan.updated]
+        update_records(self.using, model, updated, sorted(plan.update_fields | {"updated_at"}))
+        if hasattr(model, "history"):
+            # A version for every record written, as a save would leave one.
+            reason = "Loaded by import_records"
+            insert_history(self.using, model, [i.pk for i in new.instances], "+", reason)
+            insert_history(self.using, model, [i.pk for i in updated], "~", reason)
+        self._refresh_search(model, [instance.pk for instance in updated])
+        check_foreign_keys(self.using)
+
+    def _link_rows(self, links: Links, plan: _Plan) -> tuple[list[Any], list[tuple[Any, ...]]]:
+        """The records whose links are replaced, and the link rows to write."""
+        replaced = [
+            instance.pk for _, instance, _, relinked in plan.updated if links.name in relinked
+        ]
+        rows = [
+            row
+            for pending, instance in plan.created
+            for row in links.rows(instance.pk, pending.links.get(links.name, ()))
+        ] + [
+            row
+            for pending, instance, _, relinked in plan.updated
+            if links.name in relinked
+            for row in links.rows(instance.pk, pending.links[links.name])
+        ]
+        return replaced, rows
+
+    def _change_rows(self, model: type[Model], plan: _Plan) -> list[tuple[Any, ...]]:
+        """A change-feed entry per record created or updated."""
         resource, lookup = FEED_RESOURCES[model]
         written = [(instance, ChangeAction.CREATED) for _, instance in plan.created] + [
             (instance, ChangeAction.UPDATED) for _, instance, _, _ in plan.updated
         ]
         written.sort(key=lambda item: item[0].pk)
         now = timezone.now()
-        insert_rows(
-            self.using,
-            Change,
-            ("resource", "object_id", "key", "action", "changed_at"),
-            [
-                (resource, instance.pk, str(getattr(instance, lookup)), action, now)
-                for instance, action in written
-            ],
-        )
+        return [
+            (resource, instance.pk, str(getattr(instance, lookup)), action, now)
+            for instance, action in written
+        ]
 
-    def _refresh_search(self, model: type[Model], plan: _Plan) -> None:
+    def _refresh_search(self, model: type[Model], updated: list[Any]) -> None:
         # New rows got their vectors as they were inserted (see sql).
-        updated = [instance.pk for _, instance, _, _ in plan.updated]
         if model not in SEARCHABLE or not updated:
             return
         refresh_search_vectors(model._default_manager.using(self.using).filter(pk__in=updated))

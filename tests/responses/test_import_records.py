@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.db import connection
 from django.db.models import Model
 from django.test.utils import CaptureQueriesContext
@@ -249,11 +250,34 @@ def test_imported_positions_are_found_by_the_api_search(
 def test_vectors_written_on_insert_match_a_refresh(world: Path, tmp_path: Path) -> None:
     from tracker.search import refresh_search_vectors
 
-    load(write_jsonl(tmp_path, position(quote="Never again.")))
-    written = dict(Position.objects.values_list("pk", "search_vector"))
-    assert all(written.values())
-    refresh_search_vectors(Position.objects.all())
-    assert dict(Position.objects.values_list("pk", "search_vector")) == written
+    load(
+        write_jsonl(
+            tmp_path,
+            {**WORLD[1], "aliases": ["Ukraina"]},
+            position(quote="Never again."),
+            # No target and no quote: the missing parts read as empty text.
+            position(actor="european-union", target=None, stance="urge_ceasefire", cameo_code=""),
+            {
+                "type": "measure",
+                "actor": "european-union",
+                "target": "russia",
+                "kind": "sanctions",
+                "status": "threatened",
+                "event": "kyiv-drone-strike",
+                "description": "Further sanctions.",
+                "sources": [SOURCE_URL],
+            },
+        )
+    )
+    searchable: list[type[Model]] = [Actor, Event, Position, Measure]
+    written = {
+        model: dict(model._default_manager.values_list("pk", "search_vector"))
+        for model in searchable
+    }
+    assert all(vector for vectors in written.values() for vector in vectors.values())
+    for model in searchable:
+        refresh_search_vectors(model._default_manager.all())
+        assert dict(model._default_manager.values_list("pk", "search_vector")) == written[model]
 
 
 def test_a_rejected_row_writes_nothing_of_its_file(tmp_path: Path) -> None:
@@ -420,3 +444,46 @@ def test_imported_records_get_a_history_version(tmp_path: Any) -> None:
     actor = Actor.objects.get(slug="ukraine")
     assert [version.history_type for version in actor.history.order_by("history_id")] == ["+", "~"]
     assert actor.history.latest().name == "Ukraïna"
+
+
+def test_a_loaded_version_keeps_the_sources_it_cited(
+    world: Path, tmp_path: Path, admin_user: User
+) -> None:
+    load(write_jsonl(tmp_path, position()))
+    loaded = Position.objects.get()
+    [version] = loaded.history.all()
+    assert version.history_type == "+"
+    assert version.history_change_reason == "Loaded by import_records"
+    assert [link.source.url for link in version.sources.all()] == [SOURCE_URL]
+
+    other = Source.objects.create(
+        kind="official_statement", title="Statement", url="https://example.org/s"
+    )
+    load(write_jsonl(tmp_path, position(sources=[SOURCE_URL, other.url]), name="more"))
+    client = APIClient()
+    client.force_authenticate(admin_user)
+    response = client.get(reverse("api:position-history", args=[loaded.pk]))
+    newest, _loaded = response.json()["results"]
+    # Only the source added by the second file is a change: the first version
+    # already had the one the record was loaded with.
+    [sources] = newest["changes"]
+    assert sources["field"] == "sources"
+    assert sources["new"] == sorted([*sources["old"], other.pk])
+    assert len(sources["old"]) == 1
+
+
+# Committed for real: on SQLite the foreign keys are only checked at commit.
+@pytest.mark.django_db(transaction=True)
+def test_a_record_deleted_during_the_load_is_refused_by_the_database(
+    world: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from responses.bulk.index import Index
+
+    # The loader resolved the event's slug before someone deleted the event:
+    # only the database's foreign key can catch it.
+    gone = Event.objects.get().pk + 1000
+    monkeypatch.setattr(Index, "events", property(lambda self: {"kyiv-drone-strike": gone}))
+    out = load_rejected(write_jsonl(tmp_path, position(), name="late"))
+    assert re.search(r"The database refused lines 1-1: .*foreign key", out, re.IGNORECASE)
+    assert not Position.objects.exists()
+    assert not Change.objects.filter(resource="positions").exists()

@@ -33,6 +33,19 @@ def test_a_bad_choice_names_the_field(tmp_path: Path) -> None:
     assert "line 2 (position): stance: Value 'applaud' is not a valid choice." in out
 
 
+def test_a_value_refused_once_is_refused_on_every_row(tmp_path: Path) -> None:
+    # Accepted values are remembered per field; refused ones must never be.
+    out = rejected(
+        tmp_path,
+        *[
+            position(language="not a tag", stated_on=f"2024-01-0{day}", stated_on_precision="day")
+            for day in (1, 2)
+        ],
+    )
+    assert "line 2 (position): language:" in out
+    assert "line 3 (position): language:" in out
+
+
 def test_a_cameo_code_that_contradicts_the_stance(tmp_path: Path) -> None:
     out = rejected(tmp_path, position(stance="justify", cameo_code="111"))
     assert (

@@ -98,8 +98,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--batch-size",
             type=positive,
-            default=1000,
-            help="Rows validated and written together (default 1000).",
+            default=ImportOptions.batch_size,
+            help=f"Rows validated and written together (default {ImportOptions.batch_size}).",
         )
         parser.add_argument(
             "--atomic",
