@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 from typing import Any
 
@@ -113,3 +114,71 @@ def test_the_export_uses_a_fixed_number_of_queries(
     with django_assert_max_num_queries(2):
         response = api_client.get(reverse("api:position-export"))
         assert len(read_csv(response)) == 30
+
+
+def csv_body(response: Any) -> str:
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return body.decode("utf-8")
+
+
+@pytest.mark.parametrize("resource", RESOURCES, ids=lambda r: r.basename)
+def test_the_export_is_the_list_csv_byte_for_byte(
+    api_client: APIClient, resource: Resource
+) -> None:
+    # On PostgreSQL the export's lines are made by the database, the page's
+    # by Python: they must not differ by a byte.
+    for _ in range(3):
+        resource.make()
+    page = csv_body(api_client.get(reverse(f"api:{resource.basename}-list"), {"format": "csv"}))
+    export = csv_body(api_client.get(reverse(f"api:{resource.basename}-export")))
+    assert export == page
+
+
+def test_awkward_text_is_written_alike_by_both_paths(api_client: APIClient) -> None:
+    from responses.models import Position
+
+    texts = [
+        "line one\nline two",
+        "carriage\rreturn",
+        'He said "no", twice',
+        "=1+1",
+        "-minus",
+        "@at",
+        "\ttab first",
+        "a, b",
+        "",
+        "Україна",
+    ]
+    sources = [make_source(), make_source()]
+    actor = make_actor(slug="-dash", name="=Actor")
+    for number, text in enumerate(texts):
+        make_position(actor=actor, summary=text or "x", quote=text, sources=sources)
+        if number % 2:  # a time with no microseconds is written without them
+            Position.objects.filter(quote=text).update(
+                created_at=datetime.datetime(2024, 5, 1, 12, 0, tzinfo=datetime.UTC)
+            )
+    url = reverse("api:position-list")
+    page = csv_body(api_client.get(url, {"format": "csv", "limit": "100"}))
+    export = csv_body(api_client.get(reverse("api:position-export")))
+    assert export == page
+    assert "2024-05-01T12:00:00+00:00" in export
+    rows = list(csv.DictReader(io.StringIO(export)))
+    assert sorted(row["quote"] for row in rows) == sorted(
+        "'" + text if text[:1] in ("=", "-", "@", "\t") else text for text in texts
+    )
+    assert {row["actor_name"] for row in rows} == {"'=Actor"}
+
+
+def test_postgresql_writes_the_lines_of_a_position_export(api_client: APIClient) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the lines are made by PostgreSQL only")
+    make_position(sources=[make_source(), make_source()])
+    with CaptureQueriesContext(connection) as queries:
+        export = csv_body(api_client.get(reverse("api:position-export")))
+    assert len(export.splitlines()) == 2
+    [rows] = [query["sql"] for query in queries if "responses_position" in query["sql"]]
+    assert "array_to_string" in rows  # the sources are in the same query

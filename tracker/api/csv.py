@@ -98,6 +98,10 @@ def csv_chunks(
     yield buffer.getvalue()
 
 
+def csv_header_line(header: Sequence[str]) -> str:
+    return csv.writer(_Line(), lineterminator="\r\n").writerow(header)
+
+
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     buffer = io.StringIO()
     for line in csv_lines(header, rows):
@@ -105,13 +109,11 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     return buffer.getvalue()
 
 
-def streaming_csv_response(
-    filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
-) -> StreamingHttpResponse:
-    """Send rows as they are produced, so memory stays flat however many there are."""
+def streaming_csv_response(filename: str, chunks: Iterable[str]) -> StreamingHttpResponse:
+    """Send CSV as it is produced (``csv_chunks``, say), so memory stays flat
+    however many rows there are."""
     response = StreamingHttpResponse(
-        (chunk.encode("utf-8") for chunk in csv_chunks(header, rows)),
-        content_type=CSV_CONTENT_TYPE,
+        (chunk.encode("utf-8") for chunk in chunks), content_type=CSV_CONTENT_TYPE
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

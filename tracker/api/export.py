@@ -11,12 +11,13 @@ and the first bytes leave at once, however many rows match.
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -25,7 +26,14 @@ from rest_framework import renderers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 
-from tracker.api.csv import CSV_CONTENT_TYPE, csv_text, streaming_csv_response
+from tracker.api.csv import (
+    CSV_CONTENT_TYPE,
+    csv_chunks,
+    csv_header_line,
+    csv_text,
+    streaming_csv_response,
+)
+from tracker.api.csv_sql import Unsupported, csv_lines_sql
 
 CHUNK_SIZE = 2000
 
@@ -94,6 +102,33 @@ def _rows(
             yield from _with_many(queryset, chunk, many)
 
 
+def _lines_from_the_database(
+    queryset: QuerySet, columns: Sequence[CsvColumn], many: Sequence[CsvMany]
+) -> Iterator[str] | None:
+    """The rows as CSV lines made by PostgreSQL (see ``csv_sql``), a chunk at a
+    time; None where the Python path must make them."""
+    if connections[queryset.db].vendor != "postgresql":
+        return None
+    try:
+        lines = csv_lines_sql(queryset, columns, many)
+        lines.query.sql_with_params()  # compiled now, so that Unsupported is raised here
+    except Unsupported:
+        return None
+
+    def chunks() -> Iterator[str]:
+        # In a transaction, as for _rows.
+        with transaction.atomic(using=queryset.db, savepoint=False):
+            chunk: list[str] = []
+            for line in lines.iterator(chunk_size=CHUNK_SIZE):
+                chunk.append(line)
+                if len(chunk) == CHUNK_SIZE:
+                    yield "".join(chunk)
+                    chunk = []
+            yield "".join(chunk)
+
+    return chunks()
+
+
 def _with_many(
     queryset: QuerySet, chunk: list[tuple[Any, ...]], many: Sequence[CsvMany]
 ) -> Iterator[list[Any]]:
@@ -160,8 +195,9 @@ class CsvExportMixin(viewsets.GenericViewSet):
     @action(detail=False, methods=["get"], pagination_class=None)
     def export(self, request: Request, *args: Any, **kwargs: Any) -> StreamingHttpResponse:
         queryset = self.filter_queryset(self.get_queryset())
-        return streaming_csv_response(
-            f"{self.basename}s.csv",
-            self.csv_header(),
-            _rows(queryset, self.csv_columns, self.csv_many),
-        )
+        lines = _lines_from_the_database(queryset, self.csv_columns, self.csv_many)
+        if lines is None:
+            chunks = csv_chunks(self.csv_header(), _rows(queryset, self.csv_columns, self.csv_many))
+        else:
+            chunks = itertools.chain([csv_header_line(self.csv_header())], lines)
+        return streaming_csv_response(f"{self.basename}s.csv", chunks)
