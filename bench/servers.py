@@ -29,6 +29,9 @@ def django_environment(database_url: str) -> dict[str, str]:
         # No shared cache: the benchmark measures the work, not cache hits.
         "REDIS_URL": "",
         "API_CACHE_SECONDS": "0",
+        # One load generator is one client: the throttle would answer it 429.
+        "THROTTLE_ANON_RATE": "1000000/second",
+        "THROTTLE_USER_RATE": "1000000/second",
         "DEBUG": "false",
         "SECRET_KEY": "benchmark-only-" + "x" * 50,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
