@@ -127,6 +127,11 @@ class Position(TimestampedModel):
             # The default order (latest first, then id); also serves stated_on ranges.
             models.Index(fields=["-stated_on", "id"], name="position_stated_id_idx"),
             models.Index(fields=["actor", "stated_on"], name="position_actor_stated_idx"),
+            # An actor's positions of one stance, newest first: the page and its
+            # count read only the matching entries (a busy actor has 100,000).
+            models.Index(
+                fields=["actor", "stance", "-stated_on", "id"], name="position_actor_stance_idx"
+            ),
             models.Index(fields=["cameo_code"], name="position_cameo_idx"),
         ]
 
