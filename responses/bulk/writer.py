@@ -223,8 +223,8 @@ class Writer:
 
     def _send(self, record: RecordType, plan: _Plan, new: NewRows) -> None:
         """Copy a batch's rows in: new records (into their stage, if searchable),
-        links and change-feed entries. Links may precede their records: the
-        database checks foreign keys at the end of the transaction."""
+        links and change-feed entries. Links may precede their records: foreign
+        keys are checked once the batch is written (``check_foreign_keys``)."""
         stage_records(self.using, new)  # elsewhere, this gives the new records their ids
         for links in record.links:
             replaced, rows = self._link_rows(links, plan)
