@@ -20,7 +20,7 @@ measure     actor, target, kind, event, announced_on
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Iterator
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, cast
 
@@ -29,6 +29,7 @@ from django.db.models import Model
 from actors.models import Actor, Membership
 from responses.bulk.fields import UNSET, NeedsFlush, RowValues
 from responses.bulk.index import Index, MeasureKey, PositionKey
+from responses.bulk.sql import chunked
 from responses.choices import EventRelationKind
 from responses.models import (
     Conflict,
@@ -40,12 +41,6 @@ from responses.models import (
     Position,
     Source,
 )
-
-
-def chunked(ids: list[int], size: int = 900) -> Iterator[list[int]]:
-    """Ids in groups that stay under SQLite's limit of query parameters."""
-    for start in range(0, len(ids), size):
-        yield ids[start : start + size]
 
 
 @dataclass(frozen=True)

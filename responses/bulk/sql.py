@@ -32,6 +32,12 @@ from django.utils import timezone
 from tracker.search import SearchDocument, piece_vector
 
 
+def chunked(ids: list[Any], size: int = 900) -> Iterator[list[Any]]:
+    """Ids in groups that stay under SQLite's limit of query parameters."""
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
 def _column(model: type[Model], name: str) -> str:
     return str(model._meta.get_field(name).column)  # type: ignore[union-attr]
 
@@ -313,8 +319,7 @@ def _pk_chunks(using: str, pks: list[Any]) -> Iterator[tuple[str, list[Any]]]:
     if _uses_copy(using):
         yield "= ANY(%s)", [pks]
         return
-    for start in range(0, len(pks), 900):
-        chunk = pks[start : start + 900]
+    for chunk in chunked(pks):
         yield f"IN ({', '.join(['%s'] * len(chunk))})", chunk
 
 
