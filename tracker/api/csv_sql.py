@@ -14,7 +14,7 @@ Only the column types below are written this way; a resource with another
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import F, Func, Model, QuerySet, TextField
@@ -101,7 +101,9 @@ class CsvLine(Func):
         for kind in self.kinds:
             if kind not in _TEXT | _INTEGER | {"DateField", "DateTimeField", "BooleanField"}:
                 raise Unsupported(kind)
-        self.many = [_many_sql(model, column) for column in many]
+        for column in many:
+            _many_kind(model, column)
+        self.model, self.many = model, many
         super().__init__(F("pk"), *(F(column.path) for column in columns))
 
     def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]
@@ -114,32 +116,44 @@ class CsvLine(Func):
             _quoted(_cell(sql, kind)) if kind in _TEXT else f"COALESCE({_cell(sql, kind)}, '')"
             for sql, kind in zip(values, self.kinds, strict=True)
         ]
-        cells += [f"COALESCE({template.format(pk=pk)}, '')" for template in self.many]
+        quote = connection.ops.quote_name
+        cells += [
+            f"COALESCE({_many_sql(self.model, column, pk, quote)}, '')" for column in self.many
+        ]
         return " || ',' || ".join(cells) + " || E'\\r\\n'", []
 
 
-def _many_sql(model: type[Model], column: CsvMany) -> str:
-    """The many values of a row (ids or slugs), each a cell, joined with ``|``
-    (``{pk}`` stands for the row's id)."""
+def _many_kind(model: type[Model], column: CsvMany) -> str:
+    """The type of a many-valued column's values: ids or slugs, which never need
+    quoting (other text might)."""
+    if column.field == "pk":
+        return "BigAutoField"
+    m2m: Any = model._meta.get_field(column.relation)
+    kind = str(m2m.related_model._meta.get_field(column.field).get_internal_type())
+    if kind != "SlugField":
+        raise Unsupported(f"many {kind}")
+    return kind
+
+
+def _many_sql(model: type[Model], column: CsvMany, pk: str, quote: Callable[[str], str]) -> str:
+    """The many values of the row whose id is ``pk``, each a cell, joined with ``|``."""
     m2m: Any = model._meta.get_field(column.relation)
     through = m2m.remote_field.through._meta
-    own = through.get_field(m2m.m2m_field_name()).column
-    other = through.get_field(m2m.m2m_reverse_field_name()).column
+    own = quote(through.get_field(m2m.m2m_field_name()).column)
+    other = quote(through.get_field(m2m.m2m_reverse_field_name()).column)
+    source = f"{quote(through.db_table)} AS link"
     if column.field == "pk":
-        value, kind, source = f'link."{other}"', "BigAutoField", f'"{through.db_table}" AS link'
+        value = f"link.{other}"
     else:
         related = m2m.related_model._meta
-        target = related.get_field(column.field)
-        value, kind = f'item."{target.column}"', target.get_internal_type()
-        if kind != "SlugField":  # ids and slugs never need quoting; other text might
-            raise Unsupported(f"many {kind}")
-        source = (
-            f'"{through.db_table}" AS link JOIN "{related.db_table}" AS item '
-            f'ON item."{related.pk.column}" = link."{other}"'
+        value = f"item.{quote(related.get_field(column.field).column)}"
+        source += (
+            f" JOIN {quote(related.db_table)} AS item"
+            f" ON item.{quote(related.pk.column)} = link.{other}"
         )
     return (
-        f"array_to_string(ARRAY(SELECT {_cell(value, kind)} FROM {source} "
-        f"WHERE link.\"{own}\" = {{pk}} ORDER BY {value}), '|')"
+        f"array_to_string(ARRAY(SELECT {_cell(value, _many_kind(model, column))} FROM {source} "
+        f"WHERE link.{own} = {pk} ORDER BY {value}), '|')"
     )
 
 

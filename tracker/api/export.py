@@ -81,25 +81,27 @@ class CsvRenderer(renderers.BaseRenderer):
         return csv_text(["detail"], [[str(data)]]).encode()
 
 
-def _rows(
-    queryset: QuerySet, columns: Sequence[CsvColumn], many: Sequence[CsvMany]
-) -> Iterator[list[Any]]:
-    """Rows of plain values; many-valued columns are fetched once per chunk.
+def _chunks_of(values: QuerySet) -> Iterator[list[Any]]:
+    """The rows of a ``values_list()`` queryset, ``CHUNK_SIZE`` at a time, from a
+    server-side cursor.
 
     Read in a transaction: outside one, a server-side cursor is declared WITH
     HOLD, and PostgreSQL then computes and stores every row before the first
     is sent (seconds, for a million).
     """
+    with transaction.atomic(using=values.db, savepoint=False):
+        rows = values.iterator(chunk_size=CHUNK_SIZE)
+        while chunk := list(itertools.islice(rows, CHUNK_SIZE)):
+            yield chunk
+
+
+def _rows(
+    queryset: QuerySet, columns: Sequence[CsvColumn], many: Sequence[CsvMany]
+) -> Iterator[list[Any]]:
+    """Rows of plain values; many-valued columns are fetched once per chunk."""
     paths = ["pk", *(column.path for column in columns)]
-    chunk: list[tuple[Any, ...]] = []
-    with transaction.atomic(using=queryset.db, savepoint=False):
-        for row in queryset.values_list(*paths).iterator(chunk_size=CHUNK_SIZE):
-            chunk.append(row)
-            if len(chunk) == CHUNK_SIZE:
-                yield from _with_many(queryset, chunk, many)
-                chunk = []
-        if chunk:
-            yield from _with_many(queryset, chunk, many)
+    for chunk in _chunks_of(queryset.values_list(*paths)):
+        yield from _with_many(queryset, chunk, many)
 
 
 def _lines_from_the_database(
@@ -115,18 +117,7 @@ def _lines_from_the_database(
     except Unsupported:
         return None
 
-    def chunks() -> Iterator[str]:
-        # In a transaction, as for _rows.
-        with transaction.atomic(using=queryset.db, savepoint=False):
-            chunk: list[str] = []
-            for line in lines.iterator(chunk_size=CHUNK_SIZE):
-                chunk.append(line)
-                if len(chunk) == CHUNK_SIZE:
-                    yield "".join(chunk)
-                    chunk = []
-            yield "".join(chunk)
-
-    return chunks()
+    return ("".join(chunk) for chunk in _chunks_of(lines))
 
 
 def _with_many(
