@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.test import RequestFactory
+from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.request import Request
 
@@ -20,6 +21,7 @@ from responses.api.serializers import (
     SourceSerializer,
     StatusChangeSerializer,
 )
+from responses.api.views import ConflictViewSet, EventViewSet, MeasureViewSet, PositionViewSet
 from responses.models import Conflict, Event, Measure, MeasureStatusChange, Position, Source
 from responses.scenario import DEFAULT_SCENARIO, load_scenario
 from tests.factories import make_membership, make_status_change
@@ -67,3 +69,38 @@ def test_every_resource_reads_the_same_as_with_drf(
     monkeypatch.setattr(IdentityField, "get_url", serializers.HyperlinkedIdentityField.get_url)
     reference = [as_json(serializer_class(r, context={"request": request}).data) for r in records]
     assert fast == reference
+
+
+READ_PATHS = [
+    (ConflictViewSet, Conflict),
+    (EventViewSet, Event),
+    (PositionViewSet, Position),
+    (MeasureViewSet, Measure),
+]
+
+
+@pytest.mark.parametrize(
+    ("viewset", "model"), READ_PATHS, ids=lambda case: getattr(case, "__name__", "")
+)
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Kyiv"])
+def test_the_read_querysets_read_the_same_as_with_drf(
+    viewset: Any, model: Any, zone: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Lists read related records from plain prefetched lists, and format
+    # timestamps without DRF: the JSON is still DRF's, in any current zone.
+    load_scenario(DEFAULT_SCENARIO)
+    request = Request(RequestFactory().get("/", HTTP_HOST="testserver"))
+    serializer_class = viewset.serializer_class
+    with timezone.override(zone):
+        records = list(viewset.read_queryset.all())
+        assert records
+        fast = [as_json(serializer_class(r, context={"request": request}).data) for r in records]
+        monkeypatch.setattr(
+            FastRepresentation, "to_representation", serializers.Serializer.to_representation
+        )
+        fresh = [model._default_manager.get(pk=r.pk) for r in records]
+        reference = [as_json(serializer_class(r, context={"request": request}).data) for r in fresh]
+    assert fast == reference
+    assert any(row.get("sources") for row in reference)
+    if zone != "UTC":
+        assert not reference[0]["created_at"].endswith("Z")

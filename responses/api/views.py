@@ -12,7 +12,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from actors.api.serializers import ActorBriefSerializer
-from actors.models import Actor
 from idempotency.replay import idempotent
 from responses.api.serializers import (
     ConflictBriefSerializer,
@@ -51,7 +50,7 @@ from responses.reports import responses_by_actor
 from tracker.api.errors import ConflictError, ProtectedRecord
 from tracker.api.export import CsvColumn, CsvMany
 from tracker.api.history import HistoryMixin
-from tracker.api.queries import brief_columns, columns_for
+from tracker.api.queries import briefs_of, columns_for
 from tracker.api.viewsets import TrackerReadOnlyViewSet, TrackerViewSet
 
 TIMESTAMP_COLUMNS = (CsvColumn("created_at", "created_at"), CsvColumn("updated_at", "updated_at"))
@@ -62,7 +61,7 @@ SLUG_PATTERN = "[-a-zA-Z0-9_]+"
 
 def cited_sources() -> Prefetch:
     """A record's sources, as briefs: only the columns a brief shows."""
-    return Prefetch("sources", queryset=Source.objects.only(*brief_columns(SourceBriefSerializer)))
+    return briefs_of("sources", SourceBriefSerializer)
 
 
 class SourceViewSet(HistoryMixin, TrackerViewSet):
@@ -99,7 +98,7 @@ class ConflictViewSet(HistoryMixin, TrackerViewSet):
 
     queryset = Conflict.objects.prefetch_related("parties", "sources")
     read_queryset = Conflict.objects.only(*columns_for(Conflict)).prefetch_related(
-        Prefetch("parties", queryset=Actor.objects.only(*brief_columns(ActorBriefSerializer))),
+        briefs_of("parties", ActorBriefSerializer),
         cited_sources(),
     )
     serializer_class = ConflictSerializer
@@ -137,9 +136,7 @@ class EventViewSet(HistoryMixin, TrackerViewSet):
             )
         )
         .prefetch_related(
-            Prefetch(
-                "participants", queryset=Actor.objects.only(*brief_columns(ActorBriefSerializer))
-            ),
+            briefs_of("participants", ActorBriefSerializer),
             cited_sources(),
             Prefetch(
                 "relations",

@@ -8,7 +8,7 @@ the serializers, and stay right when a brief gains a field.
 
 from __future__ import annotations
 
-from django.db.models import Model
+from django.db.models import Model, Prefetch
 from rest_framework import serializers
 
 # Written by the database for search, never shown.
@@ -32,3 +32,24 @@ def columns_for(model: type[Model], **briefs: type[serializers.ModelSerializer])
     for relation, brief in briefs.items():
         columns += [f"{relation}__{name}" for name in brief_columns(brief)]
     return columns
+
+
+def prefetched_attribute(relation: str) -> str:
+    """Where ``briefs_of`` leaves a record's related records."""
+    return f"_{relation}_briefs"
+
+
+def briefs_of(relation: str, brief: type[serializers.ModelSerializer]) -> Prefetch:
+    """Prefetch a many-to-many ``relation`` as a plain list, with only the brief's columns.
+
+    A list rather than Django's prefetch cache, which builds a related
+    manager and a queryset for every record, and another manager each time
+    the relation is read: for a page of 100 records, more than the query.
+    Serializers read the list (``tracker.api.representation``).
+    """
+    model: type[Model] = brief.Meta.model
+    return Prefetch(
+        relation,
+        queryset=model._default_manager.only(*brief_columns(brief)),
+        to_attr=prefetched_attribute(relation),
+    )

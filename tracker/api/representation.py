@@ -20,6 +20,7 @@ same (a test compares it with DRF's for every resource): ``None`` stays
 from __future__ import annotations
 
 import copy
+import datetime
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -27,6 +28,7 @@ from rest_framework import fields, relations, serializers
 from rest_framework.settings import api_settings
 
 from tracker.api.fields import BriefRelatedField, IdentityField, brief_maker
+from tracker.api.queries import prefetched_attribute
 
 Step = tuple[str, Callable[[Any], Any]]
 _NOT_GIVEN = object()
@@ -79,6 +81,41 @@ def _getter(field: fields.Field) -> Callable[[Any], Any] | None:
     return get
 
 
+def _related_records(field: fields.Field, manager_of: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A to-many relation's records: the list ``briefs_of`` prefetched, else the manager's."""
+    assert field.source is not None  # bound fields always have one
+    prefetched = prefetched_attribute(field.source)
+
+    def records(instance: Any) -> Any:
+        found = getattr(instance, "__dict__", {}).get(prefetched, _NOT_GIVEN)
+        return manager_of(instance).all() if found is _NOT_GIVEN else found
+
+    return records
+
+
+def _datetime_converter(field: fields.Field) -> Callable[[Any], Any]:
+    """ISO 8601 in the field's zone, ``Z`` for UTC; DRF's own method for anything else.
+
+    The database hands back values in the connection's zone, which is the
+    field's: those need no conversion, only formatting.
+    """
+    output_format = getattr(field, "format", api_settings.DATETIME_FORMAT)
+    zone = field.timezone if hasattr(field, "timezone") else field.default_timezone()  # type: ignore[attr-defined]
+    if not (isinstance(output_format, str) and output_format.lower() == "iso-8601") or zone is None:
+        return field.to_representation
+
+    # psycopg gives UTC values datetime.UTC, Django's zone is ZoneInfo("UTC"): the same instants.
+    same = {zone, datetime.UTC} if getattr(zone, "key", None) == "UTC" else {zone}
+
+    def convert(value: Any) -> Any:
+        if getattr(value, "tzinfo", None) not in same:
+            return field.to_representation(value)
+        text: str = value.isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+    return convert
+
+
 def _converter(field: fields.Field) -> Callable[[Any], Any]:
     kind = type(field)
     if kind in _TEXT:
@@ -89,6 +126,8 @@ def _converter(field: fields.Field) -> Callable[[Any], Any]:
         output_format = getattr(field, "format", api_settings.DATE_FORMAT)
         if isinstance(output_format, str) and output_format.lower() == "iso-8601":
             return lambda value: value.isoformat()
+    if kind is fields.DateTimeField:
+        return _datetime_converter(field)
     if kind is fields.ChoiceField:
         choices = field.choice_strings_to_values  # type: ignore[attr-defined]
         return lambda value: value if value == "" else choices.get(str(value), value)
@@ -132,19 +171,23 @@ def _step(field: fields.Field, parent: serializers.Serializer) -> Step:
         and getter is not None
     ):
         make = brief_maker(field.child_relation.brief, context)
-        convert = lambda manager: [make(item) for item in manager.all()]  # noqa: E731
+        getter = _related_records(field, getter)
+        convert = lambda records: [make(item) for item in records]  # noqa: E731
     elif isinstance(field, _CONTEXT_FREE) and getter is not None:
         convert = _converter(field)
     else:
         return name, _drf_way(_bound(field, parent))
-    fallback = _drf_way(_bound(field, parent)) if isinstance(field, _CONTEXT_FREE) else None
+    # Bound only when first needed: copying a field costs more than reading a page.
+    fallback: list[Callable[[Any], Any]] = []
 
     def read(instance: Any) -> Any:
         try:
             value = getter(instance)
         except (AttributeError, KeyError, TypeError, ValueError):
             # Missing attributes, defaults, callables: DRF's rules decide.
-            return (fallback or _drf_way(_bound(field, parent)))(instance)
+            if not fallback:
+                fallback.append(_drf_way(_bound(field, parent)))
+            return fallback[0](instance)
         return None if value is None else convert(value)
 
     return name, read
