@@ -9,9 +9,9 @@ throughput as a share of the floor's is what Django, DRF and our code cost.
 It runs the same queries as the API for lists and details, with the same
 count strategy (exact up to a cap, the planner's estimate beyond), so the
 comparison is of the code around the queries. For the follow-through
-statistics it aggregates each measure's history in one pass (a CTE) where
-the ORM repeats correlated subqueries: there the floor is also the better
-query. It only reads, and it only knows the query parameters the mix uses.
+statistics it tallies in SQL (a CTE over each measure's history) where the
+API reads one row per measure and tallies in Python. It only reads, and it
+only knows the query parameters the mix uses.
 
     DATABASE_URL=postgres://... gunicorn bench.floor:application
 """

@@ -13,5 +13,3 @@ class ResponsesConfig(AppConfig):
         from tracker import freshness
 
         freshness.connect()
-        # Registers the SQLite MEDIAN aggregate on every new connection.
-        import tracker.aggregates  # noqa: F401
