@@ -5,6 +5,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
+from types import SimpleNamespace
 from typing import Any, TypedDict
 
 from django.db.models import (
@@ -24,6 +25,9 @@ from responses.models import Event, Measure, MeasureStatusChange, Position
 # Response matrix
 
 ACTOR_BRIEF = ("slug", "name", "short_name", "kind")
+POSITION_BRIEF = ("pk", "id", "stance", "summary")
+# Choices.values builds a new list on every read; a matrix reads it once per row.
+STANCES = tuple(Stance.values)
 
 
 class StanceTally(TypedDict):
@@ -31,9 +35,13 @@ class StanceTally(TypedDict):
     total: int
 
 
+class Record(SimpleNamespace):
+    """A row read as attributes, as briefs read model instances."""
+
+
 class MatrixRow(StanceTally):
-    actor: Actor
-    cells: dict[str, list[Position]]
+    actor: Record
+    cells: dict[str, list[Record]]
 
 
 class KindTally(StanceTally):
@@ -49,7 +57,7 @@ class ResponseMatrix(TypedDict):
 
 
 def _tally(rows: Iterable[StanceTally]) -> StanceTally:
-    counts = dict.fromkeys(Stance.values, 0)
+    counts = dict.fromkeys(STANCES, 0)
     for row in rows:
         for stance, count in row["counts"].items():
             counts[stance] += count
@@ -62,20 +70,25 @@ def response_matrix(event: Event) -> ResponseMatrix:
     One query, however many positions: the cells list the positions themselves,
     so they are fetched anyway, and counting them as they are grouped is free.
     """
+    # What the cells show: position briefs, and each row's actor brief. Plain
+    # records rather than model instances: a busy event has thousands of
+    # positions, and building instances would cost more than the query.
     positions = (
         Position.objects.filter(event=event)
-        .select_related("actor")
-        # What the cells show: position briefs, and each row's actor brief.
-        .only("id", "stance", "summary", "actor", *(f"actor__{name}" for name in ACTOR_BRIEF))
         .order_by("actor__name", "actor_id", "id")
+        .values_list(*POSITION_BRIEF, "actor_id", *(f"actor__{name}" for name in ACTOR_BRIEF))
     )
     rows: dict[int, MatrixRow] = {}
-    for position in positions:
-        row = rows.get(position.actor_id)
+    split = len(POSITION_BRIEF)
+    for values in positions:
+        position = Record(**dict(zip(POSITION_BRIEF, values[:split], strict=True)))
+        actor_id = values[split]
+        row = rows.get(actor_id)
         if row is None:
-            row = rows[position.actor_id] = {
-                "actor": position.actor,
-                "cells": {stance: [] for stance in Stance.values},
+            actor = Record(pk=actor_id, **dict(zip(ACTOR_BRIEF, values[split + 1 :], strict=True)))
+            row = rows[actor_id] = {
+                "actor": actor,
+                "cells": {stance: [] for stance in STANCES},
                 "counts": {},
                 "total": 0,
             }

@@ -24,6 +24,7 @@ import datetime
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from django.db.models.manager import BaseManager
 from rest_framework import fields, relations, serializers
 from rest_framework.settings import api_settings
 
@@ -152,6 +153,23 @@ def _bound(field: fields.Field, parent: serializers.Serializer) -> fields.Field:
     return copied
 
 
+def _nested(bound: fields.Field) -> Callable[[Any], Any] | None:
+    """A nested fast serializer, or a list of them, called directly rather than the DRF way."""
+    if isinstance(bound, FastRepresentation):
+        return bound.to_representation
+    child = getattr(bound, "child", None)
+    if not isinstance(child, FastRepresentation):
+        return None
+    represent = child.to_representation
+
+    def each(items: Any) -> list[Any]:
+        # As ListSerializer: a related manager stands for its records.
+        records = items.all() if isinstance(items, BaseManager) else items
+        return [represent(item) for item in records]
+
+    return each
+
+
 def _step(field: fields.Field, parent: serializers.Serializer) -> Step:
     name = field.field_name
     assert name is not None
@@ -175,6 +193,11 @@ def _step(field: fields.Field, parent: serializers.Serializer) -> Step:
         convert = lambda records: [make(item) for item in records]  # noqa: E731
     elif isinstance(field, _CONTEXT_FREE) and getter is not None:
         convert = _converter(field)
+    elif isinstance(field, FastRepresentation | serializers.ListSerializer) and getter is not None:
+        nested = _nested(_bound(field, parent))
+        if nested is None:
+            return name, _drf_way(_bound(field, parent))
+        convert = nested
     else:
         return name, _drf_way(_bound(field, parent))
     # Bound only when first needed: copying a field costs more than reading a page.
