@@ -7,3 +7,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
 os.environ.setdefault("DEBUG", "false")
 
 application = get_asgi_application()
+
+from tracker.startup import settle  # noqa: E402 (needs the settings configured above)
+
+settle()
