@@ -5,7 +5,6 @@ from __future__ import annotations
 import statistics
 from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
-from types import SimpleNamespace
 from typing import Any, TypedDict
 
 from django.db.models import (
@@ -21,6 +20,7 @@ from actors.choices import ActorKind
 from actors.models import Actor
 from responses.choices import MeasureStatus, Stance
 from responses.models import Event, Measure, MeasureStatusChange, Position
+from tracker.api.records import Record
 
 # Response matrix
 
@@ -33,10 +33,6 @@ STANCES = tuple(Stance.values)
 class StanceTally(TypedDict):
     counts: dict[str, int]
     total: int
-
-
-class Record(SimpleNamespace):
-    """A row read as attributes, as briefs read model instances."""
 
 
 class MatrixRow(StanceTally):

@@ -45,7 +45,8 @@ def briefs_of(relation: str, brief: type[serializers.ModelSerializer]) -> Prefet
     A list rather than Django's prefetch cache, which builds a related
     manager and a queryset for every record, and another manager each time
     the relation is read: for a page of 100 records, more than the query.
-    Serializers read the list (``tracker.api.representation``).
+    Serializers read the list (``tracker.api.representation``); record
+    lists fill it their own way (``tracker.api.records``).
     """
     model: type[Model] = brief.Meta.model
     return Prefetch(

@@ -11,6 +11,7 @@ from idempotency.replay import IdempotentCreateMixin
 from tracker.api.caching import CachedReadMixin
 from tracker.api.conditional import ConditionalRequestMixin, ConditionalWriteMixin
 from tracker.api.export import CsvExportMixin
+from tracker.api.records import as_records, readable_as_records
 
 # Ids are positive 64-bit integers: a longer number is no record (404), never
 # an overflow in the database.
@@ -20,7 +21,8 @@ ID_PATTERN = "[0-9]{1,18}"
 class ReadQuerysetMixin:
     """Lists and details read ``read_queryset``: the same rows, only the columns shown.
 
-    Writes keep the full ``queryset``: validation may look at any field.
+    Writes keep the full ``queryset``: validation may look at any field. JSON
+    lists read the rows as plain records.
     """
 
     read_queryset: ClassVar[QuerySet[Any] | None] = None
@@ -29,10 +31,19 @@ class ReadQuerysetMixin:
     def get_queryset(self) -> QuerySet[Any]:
         queryset: QuerySet[Any] = super().get_queryset()  # type: ignore[misc]
         action = getattr(self, "action", None)
-        if self.read_queryset is not None and action in self.read_actions:
-            # A fresh clone each time, as GenericAPIView does with ``queryset``.
-            return self.read_queryset.all()
-        return queryset
+        if self.read_queryset is None or action not in self.read_actions:
+            return queryset
+        if action == "list" and self._renders_json() and readable_as_records(self.read_queryset):
+            # A list only reads attributes: plain records cost less than model
+            # instances (tracker.api.records).
+            return as_records(self.read_queryset)
+        # A fresh clone each time, as GenericAPIView does with ``queryset``.
+        return self.read_queryset.all()
+
+    def _renders_json(self) -> bool:
+        request = getattr(self, "request", None)
+        renderer = getattr(request, "accepted_renderer", None)
+        return getattr(renderer, "format", None) == "json"
 
 
 class TrackerViewSet(
