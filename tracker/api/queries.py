@@ -51,6 +51,9 @@ def briefs_of(relation: str, brief: type[serializers.ModelSerializer]) -> Prefet
     model: type[Model] = brief.Meta.model
     return Prefetch(
         relation,
-        queryset=model._default_manager.only(*brief_columns(brief)),
+        # The key last: records of the same name or date keep one order everywhere.
+        queryset=model._default_manager.only(*brief_columns(brief)).order_by(
+            *(model._meta.ordering or ()), "pk"
+        ),
         to_attr=prefetched_attribute(relation),
     )

@@ -22,7 +22,8 @@ from collections.abc import Callable, Iterator, Sequence
 from types import SimpleNamespace
 from typing import Any
 
-from django.db.models import Model, Prefetch, QuerySet
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import ManyToManyField, Model, Prefetch, QuerySet
 from django.db.models.query import BaseIterable
 
 Builder = Callable[[Sequence[Any]], "Record | None"]
@@ -76,17 +77,26 @@ class RecordIterable(BaseIterable):
             yield record
 
 
-def _brief_columns(lookup: Any) -> list[str] | None:
+def _brief_columns(model: type[Model], lookup: Any) -> list[str] | None:
     """The columns of a prefetch records can fill, or None.
 
-    That is a plain list (``to_attr``) of a many-to-many relation's records,
-    read with ``only()`` and nothing else: what ``briefs_of`` makes.
+    That is a plain list (``to_attr``) of the records of one of ``model``'s
+    many-to-many fields, read with ``only()`` and nothing else: what
+    ``briefs_of`` makes.
     """
     if not isinstance(lookup, Prefetch) or not lookup.to_attr or lookup.queryset is None:
         return None
+    if "__" in lookup.prefetch_through:
+        return None
+    try:
+        relation = model._meta.get_field(lookup.prefetch_through)
+    except FieldDoesNotExist:
+        return None
+    if not isinstance(relation, ManyToManyField):  # a forward many-to-many only
+        return None
     query = lookup.queryset.query
     names, deferred = query.deferred_loading
-    if "__" in lookup.prefetch_through or deferred or not names:
+    if deferred or not names:
         return None
     if query.where or query.select_related or query.annotations or query.is_sliced:
         return None
@@ -106,15 +116,13 @@ def _ordering(lookup: Prefetch) -> list[str] | None:
 
 def _attach_briefs(records: list[Record], model: type[Model], lookup: Prefetch) -> None:
     """One query on the relation's join table for every record's related briefs."""
-    columns = _brief_columns(lookup)
-    assert columns is not None
+    columns = _brief_columns(model, lookup)
+    if columns is None or lookup.queryset is None:
+        raise TypeError(f"records cannot fill the prefetch of {lookup.prefetch_through!r}")
     field = model._meta.get_field(lookup.prefetch_through)
-    if not field.many_to_many:
-        raise TypeError(f"records prefetch many-to-many relations only, not {field.name}")
     through = field.remote_field.through  # type: ignore[union-attr]
     owner = field.m2m_field_name()  # type: ignore[union-attr]
     target = field.m2m_reverse_field_name()  # type: ignore[union-attr]
-    assert lookup.queryset is not None
     # The related model's own order, as Django's prefetch reads it.
     ordering = [
         f"-{target}__{name[1:]}" if name.startswith("-") else f"{target}__{name}"
@@ -149,12 +157,16 @@ class RecordQuerySet(QuerySet[Any]):
 def readable_as_records(queryset: QuerySet[Any]) -> bool:
     """Whether ``as_records`` can read this queryset: its prefetches are all ``briefs_of``."""
     state: Any = queryset
-    return all(_brief_columns(lookup) is not None for lookup in state._prefetch_related_lookups)
+    return all(
+        _brief_columns(queryset.model, lookup) is not None
+        for lookup in state._prefetch_related_lookups
+    )
 
 
 def as_records(queryset: QuerySet[Any]) -> RecordQuerySet:
     """The same query, read as records (see ``readable_as_records``)."""
-    assert readable_as_records(queryset)
+    if not readable_as_records(queryset):
+        raise TypeError("records fill briefs_of() prefetches only")
     state: Any = queryset
     records = RecordQuerySet(
         model=queryset.model, query=queryset.query.chain(), using=state._db, hints=state._hints

@@ -24,12 +24,14 @@ import datetime
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models.manager import BaseManager
 from rest_framework import fields, relations, serializers
 from rest_framework.settings import api_settings
 
 from tracker.api.fields import BriefRelatedField, IdentityField, brief_maker
 from tracker.api.queries import prefetched_attribute
+from tracker.api.records import Record
 
 Step = tuple[str, Callable[[Any], Any]]
 _NOT_GIVEN = object()
@@ -97,8 +99,9 @@ def _related_records(field: fields.Field, manager_of: Callable[[Any], Any]) -> C
 def _datetime_converter(field: fields.Field) -> Callable[[Any], Any]:
     """ISO 8601 in the field's zone, ``Z`` for UTC; DRF's own method for anything else.
 
-    The database hands back values in the connection's zone, which is the
-    field's: those need no conversion, only formatting.
+    The database hands back values in UTC (the connection's zone): while the
+    field's zone is UTC too, as it is unless a request activates another,
+    they need no conversion, only formatting.
     """
     output_format = getattr(field, "format", api_settings.DATETIME_FORMAT)
     zone = field.timezone if hasattr(field, "timezone") else field.default_timezone()  # type: ignore[attr-defined]
@@ -135,11 +138,22 @@ def _converter(field: fields.Field) -> Callable[[Any], Any]:
     return field.to_representation
 
 
+def _missing_on_record(field: fields.Field) -> ImproperlyConfigured:
+    # A model instance loads a deferred column when asked; a record cannot, and
+    # DRF would quietly leave the field out of the JSON.
+    return ImproperlyConfigured(
+        f"{type(field.parent).__name__}.{field.field_name}: the record has no "
+        f"{field.source!r}; the read queryset must load it"
+    )
+
+
 def _drf_way(field: fields.Field) -> Callable[[Any], Any]:
     def read(instance: Any) -> Any:
         try:
             attribute = field.get_attribute(instance)
         except fields.SkipField:
+            if isinstance(instance, Record):
+                raise _missing_on_record(field) from None
             return _NOT_GIVEN
         check = attribute.pk if isinstance(attribute, relations.PKOnlyObject) else attribute
         return None if check is None else field.to_representation(attribute)
@@ -158,7 +172,8 @@ def _nested(bound: fields.Field) -> Callable[[Any], Any] | None:
     if isinstance(bound, FastRepresentation):
         return bound.to_representation
     child = getattr(bound, "child", None)
-    if not isinstance(child, FastRepresentation):
+    # A list serializer of its own may represent the list its own way.
+    if type(bound) is not serializers.ListSerializer or not isinstance(child, FastRepresentation):
         return None
     represent = child.to_representation
 
@@ -194,9 +209,10 @@ def _step(field: fields.Field, parent: serializers.Serializer) -> Step:
     elif isinstance(field, _CONTEXT_FREE) and getter is not None:
         convert = _converter(field)
     elif isinstance(field, FastRepresentation | serializers.ListSerializer) and getter is not None:
-        nested = _nested(_bound(field, parent))
+        bound = _bound(field, parent)
+        nested = _nested(bound)
         if nested is None:
-            return name, _drf_way(_bound(field, parent))
+            return name, _drf_way(bound)
         convert = nested
     else:
         return name, _drf_way(_bound(field, parent))
@@ -207,6 +223,8 @@ def _step(field: fields.Field, parent: serializers.Serializer) -> Step:
         try:
             value = getter(instance)
         except (AttributeError, KeyError, TypeError, ValueError):
+            if isinstance(instance, Record):
+                raise _missing_on_record(field) from None
             # Missing attributes, defaults, callables: DRF's rules decide.
             if not fallback:
                 fallback.append(_drf_way(_bound(field, parent)))
