@@ -117,11 +117,13 @@ def follow_through(measures: QuerySet[Measure]) -> list[dict[str, Any]]:
     """One row of statistics per actor of ``measures`` (keyed by the actor's id under ``actor``).
 
     One query reads each measure with what its status changes say about it
-    (grouped by measure, so each change is read once); the rows per actor are
-    then tallied here. Counting in SQL instead needs a correlated subquery
-    per measure for each figure that asks about its history, several times
-    slower once an actor has thousands of measures. Callers pass the measures
-    of one page of actors (see ``actors_of``). See ``with_actors``.
+    (grouped by measure: one pass over the changes for the flags, one lookup
+    for the date of the first adoption); the rows per actor are then tallied
+    here, in no particular order (``with_actors`` puts them in the actors'
+    order). Counting in SQL instead repeated the correlated subqueries in
+    every figure that asks about a measure's history, several times slower
+    once an actor has thousands of measures. Callers pass the measures of
+    one page of actors (see ``actors_of``).
     """
     adoption = Q(status_changes__to_status__in=ADOPTION_STATUSES)
     first_adopted_on = Subquery(
@@ -190,7 +192,7 @@ class _FollowThroughTally:
 
 
 def actors_of(measures: QuerySet[Measure]) -> QuerySet[Actor]:
-    """The actors with at least one of ``measures``, in the order of follow_through's rows.
+    """The actors with at least one of ``measures``, by name: the order of the statistics' rows.
 
     Paging these first lets the statistics be computed for one page of
     actors only, rather than for every actor and then cut.

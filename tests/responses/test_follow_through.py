@@ -346,3 +346,19 @@ def test_the_schema_documents_the_filters_and_the_row(api_client: APIClient) -> 
     row = schema["components"]["schemas"]["FollowThrough"]["properties"]
     assert row["follow_through"]["nullable"] is True
     assert row["median_days_to_adoption"]["nullable"] is True
+
+
+def test_follow_through_rounds_an_exact_half_up(api_client: APIClient) -> None:
+    # 1 of 16 is 0.0625: rounded half up as the database's numeric ROUND does,
+    # not to the even 0.062 that Python's round() gives.
+    actor = make_actor(slug="atlantis", name="Atlantis", kind=ActorKind.STATE)
+    target = make_actor(slug="syldavia", name="Syldavia", kind=ActorKind.STATE)
+    record(actor, target, ("adopted", day(1, 11)), announced_on=day(1, 1))
+    for _ in range(15):
+        record(actor, target, announced_on=day(1, 1))
+
+    rows = rows_by_actor(api_client.get(URL))
+
+    assert rows["atlantis"]["threats"] == 16
+    assert rows["atlantis"]["carried_out"] == 1
+    assert rows["atlantis"]["follow_through"] == 0.063
