@@ -140,3 +140,9 @@ def test_a_record_without_a_shown_column_is_an_error_not_a_missing_key() -> None
     serializer = PositionSerializer(record, context={"request": request})
     with pytest.raises(ImproperlyConfigured, match=r"\w+Serializer\.\w+: the record has no"):
         serializer.to_representation(record)
+
+
+def test_records_refuse_chunked_iteration() -> None:
+    # Django would prefetch each chunk through model descriptors records lack.
+    with pytest.raises(TypeError, match="a page at a time"):
+        next(as_records(PositionViewSet.read_queryset).iterator())

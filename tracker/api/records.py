@@ -153,6 +153,11 @@ class RecordQuerySet(QuerySet[Any]):
                 _attach_briefs(records, self.model, lookup)
         state._prefetch_done = True
 
+    def iterator(self, chunk_size: int | None = None) -> Iterator[Any]:
+        # Django's chunked iteration prefetches through model descriptors,
+        # which records do not have.
+        raise TypeError("records are read a page at a time, not with iterator()")
+
 
 def readable_as_records(queryset: QuerySet[Any]) -> bool:
     """Whether ``as_records`` can read this queryset: its prefetches are all ``briefs_of``."""
