@@ -20,12 +20,11 @@ from actors.choices import ActorKind
 from actors.models import Actor
 from responses.choices import MeasureStatus, Stance
 from responses.models import Event, Measure, MeasureStatusChange, Position
-from tracker.api.records import Record
+from tracker.api.records import Record, as_records
 
 # Response matrix
 
 ACTOR_BRIEF = ("slug", "name", "short_name", "kind")
-POSITION_BRIEF = ("pk", "id", "stance", "summary")
 # Choices.values builds a new list on every read; a matrix reads it once per row.
 STANCES = tuple(Stance.values)
 
@@ -66,24 +65,21 @@ def response_matrix(event: Event) -> ResponseMatrix:
     One query, however many positions: the cells list the positions themselves,
     so they are fetched anyway, and counting them as they are grouped is free.
     """
-    # What the cells show: position briefs, and each row's actor brief. Plain
-    # records rather than model instances: a busy event has thousands of
-    # positions, and building instances would cost more than the query.
-    positions = (
+    # What the cells show: position briefs, and each row's actor brief, read
+    # as plain records: a busy event has thousands of positions, and building
+    # model instances would cost more than the query.
+    positions = as_records(
         Position.objects.filter(event=event)
+        .select_related("actor")
+        .only("id", "stance", "summary", "actor", *(f"actor__{name}" for name in ACTOR_BRIEF))
         .order_by("actor__name", "actor_id", "id")
-        .values_list(*POSITION_BRIEF, "actor_id", *(f"actor__{name}" for name in ACTOR_BRIEF))
     )
     rows: dict[int, MatrixRow] = {}
-    split = len(POSITION_BRIEF)
-    for values in positions:
-        position = Record(**dict(zip(POSITION_BRIEF, values[:split], strict=True)))
-        actor_id = values[split]
-        row = rows.get(actor_id)
+    for position in positions:
+        row = rows.get(position.actor_id)
         if row is None:
-            actor = Record(pk=actor_id, **dict(zip(ACTOR_BRIEF, values[split + 1 :], strict=True)))
-            row = rows[actor_id] = {
-                "actor": actor,
+            row = rows[position.actor_id] = {
+                "actor": position.actor,
                 "cells": {stance: [] for stance in STANCES},
                 "counts": {},
                 "total": 0,

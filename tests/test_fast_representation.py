@@ -7,7 +7,9 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from django.test import RequestFactory
+from django.db import connection
+from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -146,3 +148,22 @@ def test_records_refuse_chunked_iteration() -> None:
     # Django would prefetch each chunk through model descriptors records lack.
     with pytest.raises(TypeError, match="a page at a time"):
         next(as_records(PositionViewSet.read_queryset).iterator())
+
+
+def sources_query(path: str) -> str:
+    with CaptureQueriesContext(connection) as queries:
+        response = Client().get(path)
+    assert response.status_code == 200
+    (found,) = [q["sql"] for q in queries.captured_queries if '"responses_source"' in q["sql"]]
+    return found
+
+
+def test_json_lists_read_records_and_the_browsable_api_model_instances() -> None:
+    load_scenario(DEFAULT_SCENARIO)
+    # Records read the briefs from the join table; Django's own prefetch
+    # (model instances) reads them from the sources, tagged with the owner.
+    json_list = sources_query("/api/v1/positions/?format=json")
+    browsable = sources_query("/api/v1/positions/?format=api")
+    assert json_list.split(" FROM ")[1].startswith('"responses_position_sources"')
+    assert "_prefetch_related_val" not in json_list
+    assert "_prefetch_related_val" in browsable

@@ -169,9 +169,11 @@ def readable_as_records(queryset: QuerySet[Any]) -> bool:
 
 
 def as_records(queryset: QuerySet[Any]) -> RecordQuerySet:
-    """The same query, read as records (see ``readable_as_records``)."""
-    if not readable_as_records(queryset):
-        raise TypeError("records fill briefs_of() prefetches only")
+    """The same query, read as records.
+
+    Only for a queryset ``readable_as_records`` accepts: any other prefetch
+    is a TypeError when the rows are read.
+    """
     state: Any = queryset
     records = RecordQuerySet(
         model=queryset.model, query=queryset.query.chain(), using=state._db, hints=state._hints
