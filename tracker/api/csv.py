@@ -98,10 +98,6 @@ def csv_chunks(
     yield buffer.getvalue()
 
 
-def csv_header_line(header: Sequence[str]) -> str:
-    return csv.writer(_Line(), lineterminator="\r\n").writerow(header)
-
-
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     buffer = io.StringIO()
     for line in csv_lines(header, rows):

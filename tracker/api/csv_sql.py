@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import F, Func, Model, QuerySet, TextField
 
+from tracker.api.csv import FORMULA_TRIGGERS
+
 if TYPE_CHECKING:
     from tracker.api.export import CsvColumn, CsvMany
 
@@ -41,12 +43,13 @@ class Unsupported(Exception):
     """A column this module does not write; the export falls back to Python."""
 
 
+# csv_cell's formula triggers as SQL literals (a tab or a CR may stand in quotes).
+_TRIGGERS = ", ".join(f"'{trigger}'" for trigger in FORMULA_TRIGGERS)
+
+
 def _text(sql: str) -> str:
     """csv_cell of a text: an apostrophe before what a spreadsheet would run."""
-    return (
-        f"CASE WHEN left({sql}, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') "
-        f"THEN '''' || {sql} ELSE {sql} END"
-    )
+    return f"CASE WHEN left({sql}, 1) IN ({_TRIGGERS}) THEN '''' || {sql} ELSE {sql} END"
 
 
 def _cell(sql: str, kind: str) -> str:
@@ -65,8 +68,6 @@ def _cell(sql: str, kind: str) -> str:
             f"CASE WHEN to_char({utc}, 'US') = '000000' THEN '' "
             f"ELSE '.' || to_char({utc}, 'US') END || '+00:00'"
         )
-    if kind == "BooleanField":
-        return f"CASE WHEN {sql} THEN 'true' WHEN NOT {sql} THEN 'false' END"
     raise Unsupported(kind)
 
 
@@ -79,16 +80,6 @@ def _quoted(cell: str) -> str:
     )
 
 
-def _kind(model: type[Model], path: str) -> str:
-    """The internal type of the field a ``relation__field`` path ends on."""
-    *relations, name = path.split("__")
-    for relation in relations:
-        related = model._meta.get_field(relation).related_model
-        assert isinstance(related, type)
-        model = related
-    return str(model._meta.get_field(name).get_internal_type())
-
-
 class CsvLine(Func):
     """A row of a queryset as its CSV line, CRLF included."""
 
@@ -97,24 +88,20 @@ class CsvLine(Func):
     def __init__(
         self, model: type[Model], columns: Sequence[CsvColumn], many: Sequence[CsvMany]
     ) -> None:
-        self.kinds = [_kind(model, column.path) for column in columns]
-        for kind in self.kinds:
-            if kind not in _TEXT | _INTEGER | {"DateField", "DateTimeField", "BooleanField"}:
-                raise Unsupported(kind)
-        for column in many:
-            _many_kind(model, column)
         self.model, self.many = model, many
         super().__init__(F("pk"), *(F(column.path) for column in columns))
 
     def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]
-        compiled = [compiler.compile(expression) for expression in self.get_source_expressions()]
+        expressions = self.get_source_expressions()
+        compiled = [compiler.compile(expression) for expression in expressions]
         if any(params for _, params in compiled):
             raise Unsupported("a column with parameters")
         pk, *values = (sql for sql, _ in compiled)
+        kinds = [str(column.output_field.get_internal_type()) for column in expressions[1:]]
         cells = [
             # Only text can hold a comma, a quote or a line break.
             _quoted(_cell(sql, kind)) if kind in _TEXT else f"COALESCE({_cell(sql, kind)}, '')"
-            for sql, kind in zip(values, self.kinds, strict=True)
+            for sql, kind in zip(values, kinds, strict=True)
         ]
         quote = connection.ops.quote_name
         cells += [

@@ -29,7 +29,6 @@ from rest_framework.request import Request
 from tracker.api.csv import (
     CSV_CONTENT_TYPE,
     csv_chunks,
-    csv_header_line,
     csv_text,
     streaming_csv_response,
 )
@@ -113,7 +112,8 @@ def _lines_from_the_database(
         return None
     try:
         lines = csv_lines_sql(queryset, columns, many)
-        lines.query.sql_with_params()  # compiled now, so that Unsupported is raised here
+        # Compiled now, for the database it will run on, so that Unsupported is raised here.
+        lines.query.get_compiler(lines.db).as_sql()
     except Unsupported:
         return None
 
@@ -190,5 +190,5 @@ class CsvExportMixin(viewsets.GenericViewSet):
         if lines is None:
             chunks = csv_chunks(self.csv_header(), _rows(queryset, self.csv_columns, self.csv_many))
         else:
-            chunks = itertools.chain([csv_header_line(self.csv_header())], lines)
+            chunks = itertools.chain([csv_text(self.csv_header(), ())], lines)
         return streaming_csv_response(f"{self.basename}s.csv", chunks)
