@@ -249,9 +249,7 @@ def check_foreign_keys(using: str) -> None:
     """
     if not _uses_copy(using):
         return
-    with connections[using].cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    connections[using].check_constraints()
 
 
 def insert_rows(

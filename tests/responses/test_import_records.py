@@ -487,3 +487,18 @@ def test_a_record_deleted_during_the_load_is_refused_by_the_database(
     assert re.search(r"The database refused lines 1-1: .*foreign key", out, re.IGNORECASE)
     assert not Position.objects.exists()
     assert not Change.objects.filter(resource="positions").exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="foreign keys checked per batch")
+def test_a_dry_run_refuses_a_record_deleted_during_the_load(
+    world: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from responses.bulk.index import Index
+
+    # A dry run never commits, so the deferred foreign key would never be
+    # checked: only the loader's own check after each batch can refuse the row.
+    gone = Event.objects.get().pk + 1000
+    monkeypatch.setattr(Index, "events", property(lambda self: {"kyiv-drone-strike": gone}))
+    out = load_rejected(write_jsonl(tmp_path, position(), name="late"), dry_run=True)
+    assert re.search(r"The database refused lines 1-1: .*foreign key", out, re.IGNORECASE)
+    assert not Position.objects.exists()
