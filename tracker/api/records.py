@@ -18,7 +18,7 @@ with the instances' for every resource that reads this way.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from types import SimpleNamespace
 from typing import Any
 
@@ -33,7 +33,7 @@ class Record(SimpleNamespace):
     """A row read as attributes, as serializers read model instances."""
 
 
-def _builder(klass_info: dict[str, Any], select: list[Any]) -> Builder:
+def record_builder(klass_info: dict[str, Any], select: list[Any]) -> Builder:
     """Row to record for one model of the query, with its select_related children."""
     if klass_info.get("from_parent"):
         raise TypeError("records do not read inherited models' parent rows")
@@ -45,7 +45,7 @@ def _builder(klass_info: dict[str, Any], select: list[Any]) -> Builder:
     related = klass_info.get("related_klass_infos", [])
     if any(info["reverse"] for info in related):
         raise TypeError("records follow foreign keys only, not reverse relations")
-    children = [(info["field"].name, _builder(info, select)) for info in related]
+    children = [(info["field"].name, record_builder(info, select)) for info in related]
 
     def build(row: Sequence[Any]) -> Record | None:
         values = row[start:end]
@@ -67,7 +67,7 @@ class RecordIterable(BaseIterable):
         queryset = self.queryset
         compiler = queryset.query.get_compiler(using=queryset.db)
         results = compiler.execute_sql(chunked_fetch=self.chunked_fetch, chunk_size=self.chunk_size)
-        build = _builder(compiler.klass_info, compiler.select)
+        build = record_builder(compiler.klass_info, compiler.select)
         annotations = compiler.annotation_col_map.items()
         for row in compiler.results_iter(results):
             record = build(row)
@@ -114,8 +114,8 @@ def _ordering(lookup: Prefetch) -> list[str] | None:
     return names if len(names) == len(order) else None
 
 
-def _attach_briefs(records: list[Record], model: type[Model], lookup: Prefetch) -> None:
-    """One query on the relation's join table for every record's related briefs."""
+def briefs_rows(model: type[Model], lookup: Prefetch, owners: list[Any]) -> QuerySet[Any]:
+    """The join table's rows for ``owners``' briefs: (owner key, brief key, brief columns...)."""
     columns = _brief_columns(model, lookup)
     if columns is None or lookup.queryset is None:
         raise TypeError(f"records cannot fill the prefetch of {lookup.prefetch_through!r}")
@@ -128,18 +128,30 @@ def _attach_briefs(records: list[Record], model: type[Model], lookup: Prefetch) 
         f"-{target}__{name[1:]}" if name.startswith("-") else f"{target}__{name}"
         for name in _ordering(lookup) or ()
     ]
-    names = ["pk", *columns]
-    rows = (
+    return (
         through._default_manager.using(lookup.queryset.db)
-        .filter(**{f"{owner}__in": [record.pk for record in records]})
+        .filter(**{f"{owner}__in": owners})
         .order_by(*ordering)
         .values_list(f"{owner}_id", f"{target}__pk", *(f"{target}__{c}" for c in columns))
     )
+
+
+def fill_briefs(
+    records: list[Record], model: type[Model], lookup: Prefetch, rows: Iterable[Sequence[Any]]
+) -> None:
+    """Give each record the list of its briefs among ``briefs_rows``' rows."""
+    names = ["pk", *(_brief_columns(model, lookup) or ())]
     found: dict[Any, list[Record]] = defaultdict(list)
     for owner_pk, *values in rows:
         found[owner_pk].append(Record(**dict(zip(names, values, strict=True))))
     for record in records:
         setattr(record, lookup.to_attr, found.get(record.pk, []))  # type: ignore[arg-type]
+
+
+def _attach_briefs(records: list[Record], model: type[Model], lookup: Prefetch) -> None:
+    """One query on the relation's join table for every record's related briefs."""
+    rows = briefs_rows(model, lookup, [record.pk for record in records])
+    fill_briefs(records, model, lookup, rows)
 
 
 class RecordQuerySet(QuerySet[Any]):

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.http import Http404
 from rest_framework import mixins
 
 from idempotency.replay import IdempotentCreateMixin
 from tracker.api.caching import CachedReadMixin
+from tracker.api.compiled import keyed_read
 from tracker.api.conditional import ConditionalRequestMixin, ConditionalWriteMixin
 from tracker.api.export import CsvExportMixin
 from tracker.api.records import as_records, readable_as_records
@@ -39,6 +42,34 @@ class ReadQuerysetMixin:
             return as_records(self.read_queryset)
         # A fresh clone each time, as GenericAPIView does with ``queryset``.
         return self.read_queryset.all()
+
+    def get_object(self) -> Any:
+        """DRF's, but a JSON detail with no filter asked for reads a record by compiled SQL.
+
+        The SQL of a detail differs only in the key (tracker.api.compiled).
+        """
+        read_queryset = self.read_queryset
+        view: Any = self
+        if (
+            getattr(self, "action", None) != "retrieve"
+            or read_queryset is None
+            or not self._renders_json()
+            or not readable_as_records(read_queryset)
+            # The filter backend hands back the very queryset when no filter is asked for.
+            or view.filter_queryset(read_queryset) is not read_queryset
+        ):
+            return super().get_object()  # type: ignore[misc]
+        lookup_field = view.lookup_field
+        value = view.kwargs[view.lookup_url_kwarg or lookup_field]
+        read = keyed_read(type(self), read_queryset, lookup_field, read_queryset.db)
+        try:
+            record = read.get(value)
+        except (TypeError, ValueError, ValidationError):
+            record = None  # as DRF's get_object_or_404: a key of the wrong type is no record
+        if record is None:
+            raise Http404
+        view.check_object_permissions(view.request, record)
+        return record
 
     def _renders_json(self) -> bool:
         request = getattr(self, "request", None)
