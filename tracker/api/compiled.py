@@ -19,7 +19,16 @@ from django.db import connections
 from django.db.models import Field, IntegerField, Model, Prefetch, QuerySet
 from django.db.models.sql.compiler import SQLCompiler
 
-from tracker.api.records import Record, briefs_rows, fill_briefs, record_builder
+from tracker.api.records import (
+    Builder,
+    Record,
+    briefs_rows,
+    children_rows,
+    fill_briefs,
+    fill_children,
+    record_builder,
+    reverse_relation,
+)
 
 # Two values any key field accepts: compiling with each shows which parameter is the key.
 STAND_INS = {int: (1, 2), str: ("a", "b")}
@@ -77,7 +86,7 @@ class KeyedRead:
     """A read queryset's record for one value of a field, or None.
 
     For a queryset ``readable_as_records`` accepts: ``select_related`` rows
-    nested as records, ``briefs_of`` prefetches filled as plain lists.
+    nested as records, its prefetches filled as plain lists of records.
     """
 
     def __init__(self, queryset: QuerySet[Any], lookup_field: str, using: str) -> None:
@@ -93,17 +102,29 @@ class KeyedRead:
         self.build = record_builder(compiler.klass_info, compiler.select)
         self.annotations = list(compiler.annotation_col_map.items())
         state: Any = queryset  # Django's private queryset state, which the stubs leave out
-        self.briefs: list[tuple[Prefetch, Statement]] = []
-        for lookup in state._prefetch_related_lookups:
-            relation = model._meta.get_field(lookup.prefetch_through)
-            owner: Field = relation.remote_field.through._meta.get_field(  # type: ignore[union-attr]
-                relation.m2m_field_name()  # type: ignore[union-attr]
-            )
-            statement = Statement(
-                lambda value, lookup=lookup: briefs_rows(model, lookup, [value]), owner, using
-            )
-            self.briefs.append((lookup, statement))
+        self.related = [
+            self._related(model, lookup, using) for lookup in state._prefetch_related_lookups
+        ]
         self.model = model
+
+    @staticmethod
+    def _related(
+        model: type[Model], lookup: Prefetch, using: str
+    ) -> tuple[Prefetch, Statement, Builder | None]:
+        """The statement of a prefetch, and how to build its records (None: briefs)."""
+        reverse = reverse_relation(model, lookup)
+        if reverse is not None:
+            statement = Statement(
+                lambda value: children_rows(model, lookup, [value]), reverse.field, using
+            )
+            compiler = statement.compiler
+            return lookup, statement, record_builder(compiler.klass_info, compiler.select)
+        relation = model._meta.get_field(lookup.prefetch_through)
+        owner: Field = relation.remote_field.through._meta.get_field(  # type: ignore[union-attr]
+            relation.m2m_field_name()  # type: ignore[union-attr]
+        )
+        statement = Statement(lambda value: briefs_rows(model, lookup, [value]), owner, using)
+        return lookup, statement, None
 
     def get(self, value: Any) -> Record | None:
         rows = self.main.rows(value)
@@ -116,8 +137,13 @@ class KeyedRead:
         assert record is not None  # the main row always has its key
         for name, at in self.annotations:
             setattr(record, name, row[at])
-        for lookup, statement in self.briefs:
-            fill_briefs([record], self.model, lookup, statement.rows(record.pk))
+        for lookup, statement, build in self.related:
+            rows = statement.rows(record.pk)
+            if build is None:
+                fill_briefs([record], self.model, lookup, rows)
+            else:
+                children = [build(row) for row in rows]
+                fill_children([record], self.model, lookup, children)  # type: ignore[arg-type]
         return record
 
 

@@ -6,9 +6,11 @@ them costs less than building them. A list only reads attributes, so
 ``as_records()`` turns a read queryset into one whose rows are ``Record``
 objects: the same attributes (field names, ``<fk>_id`` columns, ``pk``,
 annotations), related rows of ``select_related`` as nested records (or
-``None``), and ``briefs_of`` prefetches (plain lists of a many-to-many
-relation's records) filled by one query on the join table. Filters, ordering,
-counts and slicing are the queryset's own; only the rows differ.
+``None``), ``briefs_of`` prefetches (plain lists of a many-to-many
+relation's records) filled by one query on the join table, and prefetches of
+the records that point at each by a foreign key (an event's relations) as
+lists of records. Filters, ordering, counts and slicing are the queryset's
+own; only the rows differ.
 
 Records have no model methods, so only lists rendered as JSON use them (the
 browsable API and writes keep model instances); a test compares their JSON
@@ -23,7 +25,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import ManyToManyField, Model, Prefetch, QuerySet
+from django.db.models import ManyToManyField, ManyToOneRel, Model, OneToOneRel, Prefetch, QuerySet
 from django.db.models.query import BaseIterable
 
 Builder = Callable[[Sequence[Any]], "Record | None"]
@@ -148,10 +150,61 @@ def fill_briefs(
         setattr(record, lookup.to_attr, found.get(record.pk, []))  # type: ignore[arg-type]
 
 
-def _attach_briefs(records: list[Record], model: type[Model], lookup: Prefetch) -> None:
-    """One query on the relation's join table for every record's related briefs."""
-    rows = briefs_rows(model, lookup, [record.pk for record in records])
-    fill_briefs(records, model, lookup, rows)
+def reverse_relation(model: type[Model], lookup: Any) -> ManyToOneRel | None:
+    """The one-to-many relation of a prefetch records can fill, or None.
+
+    That is a ``Prefetch`` of records pointing at ``model`` by a foreign key,
+    read by a queryset records can read that loads that key, and prefetches
+    nothing further.
+    """
+    if not isinstance(lookup, Prefetch) or lookup.queryset is None:
+        return None
+    if "__" in lookup.prefetch_through:
+        return None
+    try:
+        relation = model._meta.get_field(lookup.prefetch_through)
+    except FieldDoesNotExist:
+        return None
+    if not isinstance(relation, ManyToOneRel) or isinstance(relation, OneToOneRel):
+        return None
+    state: Any = lookup.queryset
+    if state._prefetch_related_lookups or lookup.queryset.query.annotations:
+        return None
+    names, deferred = lookup.queryset.query.deferred_loading
+    if (relation.field.name in names) is deferred:  # the key would not be loaded
+        return None
+    return relation
+
+
+def children_rows(model: type[Model], lookup: Prefetch, owners: list[Any]) -> QuerySet[Any]:
+    """``lookup``'s records pointing at ``owners``, as records."""
+    relation = reverse_relation(model, lookup)
+    if relation is None or lookup.queryset is None:
+        raise TypeError(f"records cannot fill the prefetch of {lookup.prefetch_through!r}")
+    return as_records(lookup.queryset.filter(**{f"{relation.field.name}__in": owners}))
+
+
+def fill_children(
+    records: list[Record], model: type[Model], lookup: Prefetch, children: Iterable[Record]
+) -> None:
+    """Give each record the list of ``children_rows``' records pointing at it."""
+    relation = reverse_relation(model, lookup)
+    assert relation is not None
+    key = relation.field.attname
+    found: dict[Any, list[Record]] = defaultdict(list)
+    for child in children:
+        found[getattr(child, key)].append(child)
+    for record in records:
+        setattr(record, lookup.to_attr or lookup.prefetch_through, found.get(record.pk, []))
+
+
+def _attach(records: list[Record], model: type[Model], lookup: Prefetch) -> None:
+    """One query for every record's related records of ``lookup``."""
+    owners = [record.pk for record in records]
+    if reverse_relation(model, lookup) is not None:
+        fill_children(records, model, lookup, children_rows(model, lookup, owners))
+    else:
+        fill_briefs(records, model, lookup, briefs_rows(model, lookup, owners))
 
 
 class RecordQuerySet(QuerySet[Any]):
@@ -162,7 +215,7 @@ class RecordQuerySet(QuerySet[Any]):
         state: Any = self  # Django's private queryset state, which the stubs leave out
         for lookup in state._prefetch_related_lookups:
             if records:
-                _attach_briefs(records, self.model, lookup)
+                _attach(records, self.model, lookup)
         state._prefetch_done = True
 
     def iterator(self, chunk_size: int | None = None) -> Iterator[Any]:
@@ -172,10 +225,12 @@ class RecordQuerySet(QuerySet[Any]):
 
 
 def readable_as_records(queryset: QuerySet[Any]) -> bool:
-    """Whether ``as_records`` can read this queryset: its prefetches are all ``briefs_of``."""
+    """Whether ``as_records`` can read this queryset: its prefetches are all
+    ``briefs_of`` or records pointing at it by a foreign key."""
     state: Any = queryset
     return all(
         _brief_columns(queryset.model, lookup) is not None
+        or reverse_relation(queryset.model, lookup) is not None
         for lookup in state._prefetch_related_lookups
     )
 
