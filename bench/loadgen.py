@@ -6,7 +6,7 @@ percentiles, bytes received. Each connection sends its next request as soon
 as the previous answer is read in full; the URLs are taken in turn, so every
 run of the same list sends the same requests.
 
-    python bench/loadgen.py --port 8301 --duration 5 --concurrency 4 URL_PATH ...
+    python bench/loadgen.py --ports 8301,8302 --duration 5 --concurrency 4 URL_PATH ...
 """
 
 from __future__ import annotations
@@ -55,7 +55,9 @@ async def read_response(reader: asyncio.StreamReader) -> tuple[int, int]:
 async def client(
     number: int, paths: list[str], deadline: float, warmup_until: float, results: dict
 ) -> None:
-    reader, writer = await asyncio.open_connection(LOOPBACK, results["port"])
+    # Connections go to the servers in turn, as a round-robin balancer sends them.
+    port = results["ports"][number % len(results["ports"])]
+    reader, writer = await asyncio.open_connection(LOOPBACK, port)
     index = number
     host = "localhost"  # the same Host for both servers, so their links agree
     while True:
@@ -72,7 +74,7 @@ async def client(
         except (asyncio.IncompleteReadError, ConnectionError, HTTPError):
             results["errors"] += 1
             writer.close()
-            reader, writer = await asyncio.open_connection(LOOPBACK, results["port"])
+            reader, writer = await asyncio.open_connection(LOOPBACK, port)
             continue
         elapsed = time.perf_counter() - started
         if started < warmup_until:
@@ -95,7 +97,7 @@ def percentile(values: list[float], fraction: float) -> float:
 
 async def run(args: argparse.Namespace) -> dict:
     results: dict = {
-        "port": args.port,
+        "ports": [int(port) for port in args.ports.split(",")],
         "concurrency": args.concurrency,
         "accept": args.accept,
         "latencies": [],
@@ -128,7 +130,7 @@ async def run(args: argparse.Namespace) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--ports", required=True, help="Comma-separated; connections in turn.")
     parser.add_argument("--duration", type=float, default=5.0, help="Measured seconds.")
     parser.add_argument("--warmup", type=float, default=1.0, help="Unmeasured seconds first.")
     parser.add_argument("--concurrency", type=int, default=4)

@@ -25,9 +25,10 @@ import urllib.request
 from typing import Any
 
 from bench import datasets, export, mix
-from bench.servers import ROOT, THREADS, WORKERS, django_environment, serving
+from bench.servers import ROOT, THREADS, WORKERS, django_environment, serving_balanced
 
-API_PORT, FLOOR_PORT = 8301, 8302
+# The API's servers listen on 8311 and the ports after it, the floor's on 8321 and after.
+API_PORT, FLOOR_PORT = 8311, 8321
 DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
 
 
@@ -61,12 +62,12 @@ def same_answers(endpoints: list[mix.Endpoint]) -> list[str]:
     return problems
 
 
-def drive(port: int, endpoint: mix.Endpoint, duration: float) -> dict[str, Any]:
+def drive(ports: list[int], endpoint: mix.Endpoint, duration: float) -> dict[str, Any]:
     command = [
         sys.executable,
         str(ROOT / "bench" / "loadgen.py"),
-        "--port",
-        str(port),
+        "--ports",
+        ",".join(map(str, ports)),
         "--duration",
         str(duration),
         "--concurrency",
@@ -86,8 +87,8 @@ def measure(scale: str, url: str, duration: float) -> list[dict[str, Any]]:
     env = django_environment(url)
     rows = []
     with (
-        serving("tracker.wsgi:application", API_PORT, env),
-        serving("bench.floor:application", FLOOR_PORT, env),
+        serving_balanced("tracker.wsgi:application", API_PORT, env) as api_ports,
+        serving_balanced("bench.floor:application", FLOOR_PORT, env) as floor_ports,
     ):
         problems = same_answers(endpoints)
         if problems:
@@ -95,8 +96,8 @@ def measure(scale: str, url: str, duration: float) -> list[dict[str, Any]]:
             raise SystemExit(1)
         for endpoint in endpoints:
             seconds = duration * (2 if endpoint.rows else 1)
-            ours = drive(API_PORT, endpoint, seconds)
-            floor = drive(FLOOR_PORT, endpoint, seconds)
+            ours = drive(api_ports, endpoint, seconds)
+            floor = drive(floor_ports, endpoint, seconds)
             row: dict[str, Any] = {
                 "scale": scale,
                 "endpoint": endpoint.name,
@@ -158,8 +159,9 @@ def main() -> None:
     started = time.strftime("%Y-%m-%d %H:%M %Z")
     print(
         f"Benchmark {started} on {platform.node()}: {os.cpu_count()} CPUs, Python "
-        f"{platform.python_version()}; gunicorn gthread, {WORKERS} workers x {THREADS} threads "
-        f"for the API and the floor; {args.duration:g}s per endpoint after 1s of warm-up."
+        f"{platform.python_version()}; {WORKERS} one-worker gunicorns (gthread, {THREADS} "
+        f"threads) each for the API and the floor, connections spread over them in turn; "
+        f"{args.duration:g}s per endpoint after 1s of warm-up."
     )
     results: dict[str, Any] = {"started": started, "rows": [], "generated": {}, "plans": {}}
     plans_ok = True

@@ -9,12 +9,13 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # Two worker processes (one per core) with two threads each: a thread waits on
-# PostgreSQL while the other serves. The same for the API and the floor.
+# PostgreSQL while the other serves. The same for the API and the floor. Each
+# worker is a gunicorn of its own on its own port (``serving_balanced``).
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 
@@ -81,6 +82,25 @@ def serving(app: str, port: int, env: dict[str, str], workers: int = WORKERS) ->
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@contextmanager
+def serving_balanced(app: str, port: int, env: dict[str, str]) -> Iterator[list[int]]:
+    """``WORKERS`` one-worker servers on ``port`` and the ports after it; yields the ports.
+
+    Workers of one gunicorn share its listening socket, and the worker that
+    has just accepted a connection is the likeliest to accept the next: the
+    load generator's four connections often all landed on one worker, which
+    halved a run's throughput at random (runs of the same endpoint moved
+    between about 55 and 105 requests a second). The load generator spreads
+    its connections over these ports in turn instead, as a round-robin load
+    balancer would.
+    """
+    ports = [port + offset for offset in range(WORKERS)]
+    with ExitStack() as servers:
+        for each in ports:
+            servers.enter_context(serving(app, each, env, workers=1))
+        yield ports
 
 
 def wait_until_up(port: int, process: subprocess.Popen, seconds: float = 30) -> None:
