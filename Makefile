@@ -84,7 +84,7 @@ ci:
 	bash .ci/run
 
 # The benchmark (README, "Benchmark"): PostgreSQL on 127.0.0.1:5432, about 15
-# minutes the first time (it generates the large data set), ports 8301-8303.
+# minutes the first time (it generates the large data set); ports 8303, 8311 and 8321 up.
 # A quick look: make bench BENCH_ARGS="--scales small --duration 3"
 bench: install
 	$(PY) -m bench.run $(BENCH_ARGS)

@@ -6,7 +6,7 @@ percentiles, bytes received. Each connection sends its next request as soon
 as the previous answer is read in full; the URLs are taken in turn, so every
 run of the same list sends the same requests.
 
-    python bench/loadgen.py --ports 8301,8302 --duration 5 --concurrency 4 URL_PATH ...
+    python bench/loadgen.py --ports 8311,8312 --duration 5 --concurrency 4 URL_PATH ...
 """
 
 from __future__ import annotations
