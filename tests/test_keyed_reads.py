@@ -11,7 +11,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from rest_framework import serializers
 from rest_framework.request import Request
-from rest_framework.test import APIClient
+from rest_framework.test import APIClient, APIRequestFactory
 
 from actors.api.views import ActorViewSet, MembershipViewSet
 from actors.models import Membership
@@ -25,7 +25,8 @@ from responses.api.views import (
 )
 from responses.models import Position
 from responses.scenario import DEFAULT_SCENARIO, load_scenario
-from tests.factories import make_membership, make_position, make_status_change
+from tests.factories import make_conflict, make_membership, make_position, make_status_change
+from tracker.api.compiled import keyed_read
 from tracker.api.records import readable_as_records
 from tracker.api.renderers import JSONRenderer
 from tracker.api.representation import FastRepresentation
@@ -100,19 +101,54 @@ def test_a_json_detail_is_drfs_json_of_the_model_instance(
             assert any(body[name] for body in shown), name
 
 
+@pytest.mark.parametrize("viewset", VIEWSETS, ids=lambda viewset: viewset.__name__)
 def test_details_are_compiled_once_whatever_the_key(
-    api_client: APIClient, monkeypatch: pytest.MonkeyPatch
+    viewset: Any, api_client: APIClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    first, *others = [make_position() for _ in range(3)]
-    assert api_client.get(f"/api/v1/positions/{first.pk}/").status_code == 200
+    load_scenario(DEFAULT_SCENARIO)
+    for _ in range(2):
+        make_membership()
+        make_status_change()
+        make_conflict()
+    first, *others = viewset.read_queryset.model._default_manager.all()[:3]
+    assert others
+    assert api_client.get(detail_url(viewset, first)).status_code == 200
     compiled = compilations(monkeypatch)
-    for position in others:
-        response = api_client.get(f"/api/v1/positions/{position.pk}/")
+    for instance in others:
+        response = api_client.get(detail_url(viewset, instance))
         assert response.status_code == 200
-        assert response.json()["id"] == position.pk
-        assert response.json()["summary"] == position.summary
-    reads = [sql for sql in compiled if "responses_position" in sql]
-    assert reads == []
+        assert response.json()["id"] == instance.pk
+    assert compiled == []
+
+
+def test_a_detail_answers_head_and_conditional_requests(api_client: APIClient) -> None:
+    position = make_position()
+    url = f"/api/v1/positions/{position.pk}/"
+    response = api_client.get(url)
+    assert response["Last-Modified"]
+    assert api_client.head(url).status_code == 200
+    again = api_client.get(url, HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 304
+
+
+class NarrowedPositions(PositionViewSet):
+    """A read narrowed in get_queryset, which the compiled read must not bypass."""
+
+    def get_queryset(self) -> Any:
+        return super().get_queryset().filter(stance="condemn")
+
+
+def test_a_read_narrowed_by_get_queryset_is_honoured() -> None:
+    shown, hidden = make_position(stance="condemn"), make_position(stance="justify")
+    view = NarrowedPositions.as_view({"get": "retrieve"})
+    for position, status in ((shown, 200), (hidden, 404)):
+        request = APIRequestFactory().get(f"/api/v1/positions/{position.pk}/", format="json")
+        assert view(request, pk=str(position.pk)).status_code == status
+
+
+def test_a_key_without_stand_ins_is_read_the_drf_way() -> None:
+    # A date is no key the compiled read knows how to stand in for.
+    assert keyed_read(object(), Position.objects.all(), "stated_on", "default") is None
 
 
 def test_a_detail_with_a_filter_reads_through_the_filtered_queryset(

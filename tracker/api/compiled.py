@@ -11,13 +11,15 @@ among the parameters in its place. The rows are read as records
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
+from weakref import WeakKeyDictionary
 
-from django.core.exceptions import MultipleObjectsReturned
+from django.core.exceptions import MultipleObjectsReturned, ValidationError
 from django.db import connections
-from django.db.models import Field, IntegerField, Model, Prefetch, QuerySet
-from django.db.models.sql.compiler import SQLCompiler
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import CharField, Field, IntegerField, Model, Prefetch, QuerySet, TextField
+from django.db.models.sql.query import Query
 
 from tracker.api.records import (
     Builder,
@@ -30,20 +32,28 @@ from tracker.api.records import (
     reverse_relation,
 )
 
-# Two values any key field accepts: compiling with each shows which parameter is the key.
-STAND_INS = {int: (1, 2), str: ("a", "b")}
+Converters = list[tuple[int, tuple[list[Callable[..., Any]], Any]]]
+
+
+def stand_ins(field: Field) -> tuple[Any, Any]:
+    """Two values ``field`` takes: compiling with each shows which parameter is the key."""
+    compared = field.target_field if field.is_relation else field  # type: ignore[attr-defined]
+    if isinstance(compared, IntegerField):
+        return 1, 2
+    if isinstance(compared, CharField | TextField):
+        return "a", "b"
+    raise TypeError(f"no stand-in keys for {type(compared).__name__}")
 
 
 class Statement:
     """The SQL of a queryset whose one changing parameter is a looked-up value."""
 
-    def __init__(self, make: Any, field: Field, using: str) -> None:
+    def __init__(self, make: Callable[[Any], QuerySet[Any]], field: Field, using: str) -> None:
         """``make(value)`` is the queryset for ``value``, which ``field`` is compared to."""
-        compared = field.target_field if field.is_relation else field  # type: ignore[attr-defined]
-        first, second = STAND_INS[int if isinstance(compared, IntegerField) else str]
+        first, second = stand_ins(field)
         self.field = field
         self.using = using
-        self.compiler, self.sql, self.params = self._compile(make(first))
+        self.query, self.sql, self.params = self._compile(make(first))
         _, other_sql, other_params = self._compile(make(second))
         changed = [
             at
@@ -53,32 +63,49 @@ class Statement:
         if other_sql != self.sql or len(changed) != 1:
             raise TypeError(f"the value is not one parameter of {self.sql!r}")
         self.at = changed[0]
-        columns = self.compiler.select[: self.compiler.col_count]
-        self.converters = list(self.compiler.get_converters([c[0] for c in columns]).items())
+        compiler = self.query.get_compiler(using=using)
+        compiler.setup_query()
+        self.klass_info = compiler.klass_info
+        self.select = compiler.select
+        self.annotations = list(compiler.annotation_col_map.items())
+        self._expressions = [column[0] for column in compiler.select[: compiler.col_count]]
+        # Each thread has its own connection, and backend converters are its methods.
+        self._converters: WeakKeyDictionary[BaseDatabaseWrapper, Converters] = WeakKeyDictionary()
 
-    def _compile(self, queryset: QuerySet[Any]) -> tuple[SQLCompiler, str, list[Any]]:
-        compiler = queryset.query.get_compiler(using=self.using)
-        sql, params = compiler.as_sql()
-        return compiler, sql, list(params)
+    def _compile(self, queryset: QuerySet[Any]) -> tuple[Query, str, list[Any]]:
+        sql, params = queryset.query.get_compiler(using=self.using).as_sql()
+        return queryset.query, sql, list(params)
+
+    def _converters_for(self, connection: BaseDatabaseWrapper) -> Converters:
+        found = self._converters.get(connection)
+        if found is None:
+            compiler = self.query.get_compiler(connection=connection)
+            found = self._converters[connection] = list(
+                compiler.get_converters(self._expressions).items()
+            )
+        return found
 
     def rows(self, value: Any) -> list[Sequence[Any]]:
-        """The rows for ``value``, converted as Django converts them.
-
-        ``value`` is what the URL gave: one the field cannot take raises
-        ``ValueError``, ``TypeError`` or ``ValidationError``, as a queryset would.
-        """
+        """The rows for ``value``, converted as Django converts them; none for a
+        value the field cannot take (a detail's key of the wrong type is no record,
+        as DRF's ``get_object_or_404`` has it)."""
         connection = connections[self.using]
+        try:
+            key = self.field.get_db_prep_value(value, connection, prepared=False)
+        except (TypeError, ValueError, ValidationError):
+            return []
         params = list(self.params)
-        params[self.at] = self.field.get_db_prep_value(value, connection, prepared=False)
+        params[self.at] = key
         with connection.cursor() as cursor:
             cursor.execute(self.sql, params)
             rows: list[Any] = cursor.fetchall()
-        if self.converters:
+        converters = self._converters_for(connection)
+        if converters:
             rows = [list(row) for row in rows]
             for row in rows:
-                for at, (converters, expression) in self.converters:
-                    for converter in converters:
-                        row[at] = converter(row[at], expression, connection)
+                for at, (functions, expression) in converters:
+                    for convert in functions:
+                        row[at] = convert(row[at], expression, connection)
         return rows
 
 
@@ -92,15 +119,13 @@ class KeyedRead:
     def __init__(self, queryset: QuerySet[Any], lookup_field: str, using: str) -> None:
         model: type[Model] = queryset.model
         field = model._meta.pk if lookup_field == "pk" else model._meta.get_field(lookup_field)
-        assert isinstance(field, Field)
-        queryset = queryset.using(using)
-        # Two rows at most: enough to tell one record from several, as get() does.
+        if not isinstance(field, Field):
+            raise TypeError(f"{lookup_field!r} is not a field of {model.__name__}")
+        # As get(): no ordering, and two rows at most, enough to tell one record from several.
         self.main = Statement(
-            lambda value: queryset.filter(**{lookup_field: value})[:2], field, using
+            lambda value: queryset.filter(**{lookup_field: value}).order_by()[:2], field, using
         )
-        compiler = self.main.compiler
-        self.build = record_builder(compiler.klass_info, compiler.select)
-        self.annotations = list(compiler.annotation_col_map.items())
+        self.build = record_builder(self.main.klass_info, self.main.select)
         state: Any = queryset  # Django's private queryset state, which the stubs leave out
         self.related = [
             self._related(model, lookup, using) for lookup in state._prefetch_related_lookups
@@ -117,8 +142,7 @@ class KeyedRead:
             statement = Statement(
                 lambda value: children_rows(model, lookup, [value]), reverse.field, using
             )
-            compiler = statement.compiler
-            return lookup, statement, record_builder(compiler.klass_info, compiler.select)
+            return lookup, statement, record_builder(statement.klass_info, statement.select)
         relation = model._meta.get_field(lookup.prefetch_through)
         owner: Field = relation.remote_field.through._meta.get_field(  # type: ignore[union-attr]
             relation.m2m_field_name()  # type: ignore[union-attr]
@@ -135,7 +159,7 @@ class KeyedRead:
         row = rows[0]
         record = self.build(row)
         assert record is not None  # the main row always has its key
-        for name, at in self.annotations:
+        for name, at in self.main.annotations:
             setattr(record, name, row[at])
         for lookup, statement, build in self.related:
             rows = statement.rows(record.pk)
@@ -147,14 +171,22 @@ class KeyedRead:
         return record
 
 
-_compiled: dict[tuple[Any, str, str], KeyedRead] = {}
+_compiled: dict[tuple[Any, str, str], KeyedRead | None] = {}
 
 
-def keyed_read(owner: Any, queryset: QuerySet[Any], lookup_field: str, using: str) -> KeyedRead:
-    """``owner``'s ``KeyedRead`` (a viewset class: its read queryset never changes)."""
+def keyed_read(
+    owner: Any, queryset: QuerySet[Any], lookup_field: str, using: str
+) -> KeyedRead | None:
+    """``owner``'s ``KeyedRead`` (a viewset class: its read queryset never changes).
+
+    None when the read cannot be compiled this way (a key of a type without
+    stand-ins, say): the caller then reads the DRF way, as it always may.
+    """
     key = (owner, lookup_field, using)
-    read = _compiled.get(key)
-    if read is None:
+    if key not in _compiled:
         # Two threads may both compile the first time; either result serves.
-        read = _compiled[key] = KeyedRead(queryset, lookup_field, using)
-    return read
+        try:
+            _compiled[key] = KeyedRead(queryset.using(using), lookup_field, using)
+        except (TypeError, ValueError, ValidationError):
+            _compiled[key] = None
+    return _compiled[key]

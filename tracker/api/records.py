@@ -1,4 +1,4 @@
-"""Rows read as plain records for a JSON list, instead of model instances.
+"""Rows read as plain records for JSON lists and details, instead of model instances.
 
 A page of 100 positions with four related briefs and their sources builds
 some 500 model instances and a related manager per record; serializing
@@ -12,8 +12,9 @@ the records that point at each by a foreign key (an event's relations) as
 lists of records. Filters, ordering, counts and slicing are the queryset's
 own; only the rows differ.
 
-Records have no model methods, so only lists rendered as JSON use them (the
-browsable API and writes keep model instances); a test compares their JSON
+Records have no model methods, so only lists and details rendered as JSON
+use them (the browsable API, CSV and writes keep model instances; details
+read them by compiled SQL, tracker.api.compiled); tests compare their JSON
 with the instances' for every resource that reads this way.
 """
 
@@ -153,9 +154,9 @@ def fill_briefs(
 def reverse_relation(model: type[Model], lookup: Any) -> ManyToOneRel | None:
     """The one-to-many relation of a prefetch records can fill, or None.
 
-    That is a ``Prefetch`` of records pointing at ``model`` by a foreign key,
-    read by a queryset records can read that loads that key, and prefetches
-    nothing further.
+    That is a ``Prefetch`` of records pointing at ``model``'s key by a foreign
+    key, read by an unsliced queryset records can read that loads that key,
+    and prefetches nothing further.
     """
     if not isinstance(lookup, Prefetch) or lookup.queryset is None:
         return None
@@ -167,8 +168,11 @@ def reverse_relation(model: type[Model], lookup: Any) -> ManyToOneRel | None:
         return None
     if not isinstance(relation, ManyToOneRel) or isinstance(relation, OneToOneRel):
         return None
+    if relation.field.target_field != model._meta.pk:  # records are matched on their key
+        return None
     state: Any = lookup.queryset
-    if state._prefetch_related_lookups or lookup.queryset.query.annotations:
+    query = lookup.queryset.query
+    if state._prefetch_related_lookups or query.annotations or query.is_sliced:
         return None
     names, deferred = lookup.queryset.query.deferred_loading
     if (relation.field.name in names) is deferred:  # the key would not be loaded

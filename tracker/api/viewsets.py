@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from rest_framework import mixins
@@ -19,13 +18,16 @@ from tracker.api.records import as_records, readable_as_records
 # Ids are positive 64-bit integers: a longer number is no record (404), never
 # an overflow in the database.
 ID_PATTERN = "[0-9]{1,18}"
+# Set on the queryset ReadQuerysetMixin.get_queryset gives for a detail.
+PLAIN_READ = "_plain_read"
 
 
 class ReadQuerysetMixin:
     """Lists and details read ``read_queryset``: the same rows, only the columns shown.
 
     Writes keep the full ``queryset``: validation may look at any field. JSON
-    lists read the rows as plain records.
+    lists read the rows as plain records, and JSON details read one by SQL
+    compiled once (``get_object``) unless ``get_queryset`` changed the read.
     """
 
     read_queryset: ClassVar[QuerySet[Any] | None] = None
@@ -41,7 +43,12 @@ class ReadQuerysetMixin:
             # instances (tracker.api.records).
             return as_records(self.read_queryset)
         # A fresh clone each time, as GenericAPIView does with ``queryset``.
-        return self.read_queryset.all()
+        queryset = self.read_queryset.all()
+        # Marked as the plain read: a subclass that narrows it (filter()
+        # clones) or returns another loses the mark, and get_object then reads
+        # the DRF way rather than by ``read_queryset``'s compiled SQL.
+        setattr(queryset, PLAIN_READ, True)
+        return queryset
 
     def get_object(self) -> Any:
         """DRF's, but a JSON detail with no filter asked for reads a record by compiled SQL.
@@ -55,17 +62,16 @@ class ReadQuerysetMixin:
             or read_queryset is None
             or not self._renders_json()
             or not readable_as_records(read_queryset)
-            # The filter backend hands back the very queryset when no filter is asked for.
-            or view.filter_queryset(read_queryset) is not read_queryset
         ):
             return super().get_object()  # type: ignore[misc]
-        lookup_field = view.lookup_field
-        value = view.kwargs[view.lookup_url_kwarg or lookup_field]
-        read = keyed_read(type(self), read_queryset, lookup_field, read_queryset.db)
-        try:
-            record = read.get(value)
-        except (TypeError, ValueError, ValidationError):
-            record = None  # as DRF's get_object_or_404: a key of the wrong type is no record
+        queryset = self.get_queryset()
+        read = None
+        # The filter backend hands back the very queryset when no filter is asked for.
+        if getattr(queryset, PLAIN_READ, False) and view.filter_queryset(queryset) is queryset:
+            read = keyed_read(type(self), read_queryset, view.lookup_field, queryset.db)
+        if read is None:
+            return super().get_object()  # type: ignore[misc]
+        record = read.get(view.kwargs[view.lookup_url_kwarg or view.lookup_field])
         if record is None:
             raise Http404
         view.check_object_permissions(view.request, record)
