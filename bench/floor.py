@@ -379,7 +379,7 @@ def event_detail(request: Request, slug: str) -> dict[str, Any] | None:
         cur.execute(
             "SELECT r.relation, e.slug, e.title, e.kind, e.occurred_on, e.occurred_on_precision "
             "FROM responses_eventrelation r JOIN responses_event e ON e.id = r.to_event_id "
-            "WHERE r.from_event_id = %s",
+            "WHERE r.from_event_id = %s ORDER BY r.id",
             [pk],
         )
         related = [

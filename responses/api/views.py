@@ -123,7 +123,10 @@ class EventViewSet(HistoryMixin, TrackerViewSet):
     queryset = Event.objects.select_related("conflict", "initiator", "target").prefetch_related(
         "participants",
         "sources",
-        Prefetch("relations", queryset=EventRelation.objects.select_related("to_event")),
+        # In the order they were recorded: the model has no order of its own.
+        Prefetch(
+            "relations", queryset=EventRelation.objects.select_related("to_event").order_by("id")
+        ),
     )
     read_queryset = (
         Event.objects.select_related("conflict", "initiator", "target")
@@ -140,9 +143,9 @@ class EventViewSet(HistoryMixin, TrackerViewSet):
             cited_sources(),
             Prefetch(
                 "relations",
-                queryset=EventRelation.objects.select_related("to_event").only(
-                    *columns_for(EventRelation, to_event=EventBriefSerializer)
-                ),
+                queryset=EventRelation.objects.select_related("to_event")
+                .only(*columns_for(EventRelation, to_event=EventBriefSerializer))
+                .order_by("id"),
             ),
         )
     )
