@@ -181,6 +181,9 @@ class IdentityField(serializers.HyperlinkedIdentityField):
         def url(obj: Any) -> str | None:
             if getattr(obj, "pk", None) in (None, ""):
                 return None
-            return head + quote(str(getattr(obj, lookup_field)), safe=safe) + tail
+            key = getattr(obj, lookup_field)
+            # An id's digits need no quoting: a matrix or a page makes thousands of URLs.
+            text = str(key) if type(key) is int else quote(str(key), safe=safe)
+            return head + text + tail
 
         return url
