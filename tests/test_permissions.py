@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from rest_framework.request import Request
+from rest_framework.settings import api_settings
 from rest_framework.test import APIRequestFactory
 
 from tracker.api.permissions import ModelPermissionsOrAnonReadOnly
@@ -24,6 +25,10 @@ def test_a_read_is_allowed_without_building_the_views_queryset(method: str) -> N
     request = Request(getattr(APIRequestFactory(), method)("/api/v1/positions/"))
     request.user = AnonymousUser()
     assert ModelPermissionsOrAnonReadOnly().has_permission(request, ViewWithoutQueryset())
+
+
+def test_it_is_every_views_default() -> None:
+    assert [ModelPermissionsOrAnonReadOnly] == api_settings.DEFAULT_PERMISSION_CLASSES
 
 
 def test_a_write_still_asks_for_the_model_permission() -> None:

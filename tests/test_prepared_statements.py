@@ -31,7 +31,7 @@ def prepared_statements() -> set[str]:
     not connection.settings_dict.get("OPTIONS", {}).get("server_side_binding"),
     reason="DATABASE_PREPARED_STATEMENTS=false",
 )
-def test_a_detail_read_again_reuses_its_prepared_plan(api_client: APIClient) -> None:
+def test_a_detail_read_again_is_prepared_once_for_any_key(api_client: APIClient) -> None:
     positions = [make_position() for _ in range(3)]
     before = prepared_statements()
     for position in positions:

@@ -110,10 +110,13 @@ def postgres_options(database: dict[str, Any]) -> None:
     options["options"] = "-c jit=off -c cursor_tuple_fraction=1"
     # Planning a detail's joins costs ten times more than running them (0.7 ms
     # against 0.05 ms at a million positions). Parameters bound on the server
-    # let a statement the connection has run twice be prepared and its plan
-    # reused. Django leaves this off for poolers that cannot keep prepared
-    # statements: pgbouncer 1.21+ can (max_prepared_statements); set
-    # DATABASE_PREPARED_STATEMENTS=false behind an older one.
+    # let a statement the connection has run twice be prepared, and
+    # PostgreSQL then reuses a generic plan once it costs no more than the
+    # plans made for the values. Django binds on the client by default, since
+    # some queries it builds do not work bound on the server; this project's
+    # suite passes both ways. Poolers must keep prepared statements
+    # (pgbouncer 1.22+ with max_prepared_statements); set
+    # DATABASE_PREPARED_STATEMENTS=false behind one that cannot.
     if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
         options.update(server_side_binding=True, prepare_threshold=2)
 

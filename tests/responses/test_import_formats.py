@@ -198,3 +198,10 @@ def test_unknown_values_pass_a_check_as_in_sql() -> None:
     (self_check,) = [c for c in Membership._meta.constraints if c.name == "membership_not_self"]
     assert evaluate(self_check.condition, same) is False  # type: ignore[attr-defined]
     assert evaluate(self_check.condition, Membership(member_id=1)) is None  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("size", ["0", "20001"])
+def test_a_batch_size_out_of_range_is_refused(size: str) -> None:
+    # A batch's keys are bound parameters: PostgreSQL takes at most 65,535.
+    with pytest.raises(CommandError, match="from 1 to 20,000"):
+        call_command("import_records", "records.jsonl", "--batch-size", size)

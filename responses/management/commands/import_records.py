@@ -62,10 +62,15 @@ class HelpFormatter(DjangoHelpFormatter, argparse.RawDescriptionHelpFormatter):
     """Django's option order, and the format description as written."""
 
 
-def positive(value: str) -> int:
+# A batch's keys go to PostgreSQL as bound parameters, at most 65,535 a
+# statement; the widest statement takes two lists of a batch's keys.
+MAX_BATCH_SIZE = 20_000
+
+
+def batch_size(value: str) -> int:
     number = int(value)
-    if number < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
+    if not 1 <= number <= MAX_BATCH_SIZE:
+        raise argparse.ArgumentTypeError(f"must be from 1 to {MAX_BATCH_SIZE:,}")
     return number
 
 
@@ -97,7 +102,7 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--batch-size",
-            type=positive,
+            type=batch_size,
             default=ImportOptions.batch_size,
             help=f"Rows validated and written together (default {ImportOptions.batch_size}).",
         )
