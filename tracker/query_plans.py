@@ -2,7 +2,9 @@
 
 For every filter and every ordering a list declares, this builds the page
 query and the count query exactly as the API runs them (the viewset's own
-queryset, its FilterSet, its paging) and asks PostgreSQL for the plan. A
+queryset, its FilterSet, its paging) and asks PostgreSQL for the plan, and,
+when parameters are bound on the server, for the generic plan a prepared
+statement may settle on. A
 sequential scan of one of the big tables means that some request reads the
 whole table: at a million rows, a slow request. ``forbid_seqscan`` makes the
 planner avoid sequential scans wherever an index could serve, so on a small
@@ -12,15 +14,16 @@ test database the check still tells whether an index exists.
 from __future__ import annotations
 
 import datetime
+import itertools
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import psycopg
 from django.db import connection
 from django.db.models import QuerySet
-from django.test.utils import CaptureQueriesContext
 from django_filters import rest_framework as filters
 from rest_framework.test import APIRequestFactory
 
@@ -35,7 +38,7 @@ PAGE_SIZE = 100
 class Plan:
     resource: str
     parameters: dict[str, str]
-    query: str  # "page" or "count"
+    query: str  # "page" or "count", and ", generic" for a prepared statement's generic plan
     seq_scans: tuple[str, ...]
     text: str
 
@@ -122,22 +125,61 @@ def seq_scans(plan: str) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
-def queries_of_a_page(queryset: QuerySet) -> list[tuple[str, str]]:
+Statement = tuple[str, str, Sequence[Any]]  # kind ("count" or "page"), SQL, parameters
+
+
+def queries_of_a_page(queryset: QuerySet) -> list[Statement]:
     """The SQL a list request runs (count, page, prefetches), captured as it runs."""
-    with CaptureQueriesContext(connection) as captured:
+    captured: list[tuple[str, Sequence[Any]]] = []
+
+    def capture(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        captured.append((sql, tuple(params or ())))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(capture):
         count_rows(queryset)
         list(queryset[:PAGE_SIZE])
     named = []
-    for query in captured.captured_queries:
-        sql = query["sql"]
+    for sql, params in captured:
         if sql.startswith("EXPLAIN"):
             continue  # the count's own estimate
         kind = "count" if sql.startswith("SELECT COUNT(*)") else "page"
-        named.append((kind, sql))
+        named.append((kind, sql, params))
     return named
 
 
+def _numbered(sql: str) -> str:
+    """Django's ``%s`` placeholders as PREPARE's ``$1``, ``$2``, ... (``%%`` is a ``%``)."""
+    numbers = itertools.count(1)
+    return re.sub(r"%%|%s", lambda m: "%" if m.group() == "%%" else f"${next(numbers)}", sql)
+
+
+def _generic_plan(cursor: Any, sql: str, params: Sequence[Any]) -> str:
+    """The plan a prepared statement gets once PostgreSQL settles on a generic plan.
+
+    With parameters bound on the server, a statement a connection repeats is
+    prepared, and after five runs PostgreSQL may plan it once for any values
+    (tracker/settings.py): that plan must not scan a big table either.
+    """
+    arguments = ""
+    if params:
+        raw = cursor.connection
+        arguments = psycopg.ClientCursor(raw).mogrify(
+            "(" + ", ".join(["%s"] * len(params)) + ")", list(params)
+        )
+    cursor.execute(f"PREPARE tracker_plan_check AS {_numbered(sql)}")
+    try:
+        cursor.execute("SET plan_cache_mode = force_generic_plan")
+        cursor.execute(f"EXPLAIN EXECUTE tracker_plan_check{arguments}")
+        return "\n".join(row[0] for row in cursor.fetchall())
+    finally:
+        cursor.execute("RESET plan_cache_mode")
+        cursor.execute("DEALLOCATE tracker_plan_check")
+
+
 def check(viewsets: dict[str, Any], *, forbid_seqscan: bool = False) -> list[Plan]:
+    """Each list query's plan for its values and, bound on the server, its generic plan."""
+    generic = bool(connection.settings_dict.get("OPTIONS", {}).get("server_side_binding"))
     plans = []
     with connection.cursor() as cursor:
         if forbid_seqscan:
@@ -146,10 +188,17 @@ def check(viewsets: dict[str, Any], *, forbid_seqscan: bool = False) -> list[Pla
             for resource, viewset in viewsets.items():
                 for parameters in requests_for(viewset):
                     queryset = filtered_queryset(viewset, parameters)
-                    for kind, sql in queries_of_a_page(queryset):
-                        cursor.execute(f"EXPLAIN {sql}")
+                    for kind, sql, params in queries_of_a_page(queryset):
+                        cursor.execute(f"EXPLAIN {sql}", params)
                         text = "\n".join(row[0] for row in cursor.fetchall())
                         plans.append(Plan(resource, parameters, kind, seq_scans(text), text))
+                        if generic:
+                            text = _generic_plan(cursor.cursor, sql, params)
+                            plans.append(
+                                Plan(
+                                    resource, parameters, f"{kind}, generic", seq_scans(text), text
+                                )
+                            )
         finally:
             if forbid_seqscan:
                 cursor.execute("RESET enable_seqscan")
