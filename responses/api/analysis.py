@@ -25,6 +25,7 @@ from tracker.api.caching import cached_response
 from tracker.api.csv import csv_text
 from tracker.api.filtersets import BaseFilterSet, SlugFilter
 from tracker.api.pagination import LimitOffsetPagination
+from tracker.api.queries import brief_columns
 from tracker.api.representation import FastRepresentation
 from tracker.api.schema import AutoSchema
 
@@ -180,7 +181,8 @@ MATRIX_RESPONSE_DESCRIPTION = (
     },
 )
 class EventMatrixView(generics.RetrieveAPIView):
-    queryset = Event.objects.all()
+    # What the matrix shows of the event: its brief (the whole row carries its search vector).
+    queryset = Event.objects.only("id", *brief_columns(EventBriefSerializer))
     serializer_class = EventMatrixSerializer
     lookup_field = "slug"
     filter_backends: list[Any] = []

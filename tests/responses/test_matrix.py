@@ -41,6 +41,17 @@ def test_the_kyiv_strike_matrix_lists_each_actor_by_name_under_every_stance(
     assert response.status_code == 200
     matrix = response.json()
     assert matrix["event"]["slug"] == "kyiv-drone-strike"
+    # The event's brief, as the event's own detail shows each of its fields.
+    event = api_client.get("/api/v1/events/kyiv-drone-strike/").json()
+    assert set(matrix["event"]) == {
+        "url",
+        "slug",
+        "title",
+        "kind",
+        "occurred_on",
+        "occurred_on_precision",
+    }
+    assert matrix["event"] == {name: event[name] for name in matrix["event"]}
     assert [column["stance"] for column in matrix["columns"]] == STANCES
     assert [row["actor"]["name"] for row in matrix["rows"]] == [
         "European Union",
