@@ -26,7 +26,7 @@ from tracker.api.csv import csv_text
 from tracker.api.filtersets import BaseFilterSet, SlugFilter
 from tracker.api.pagination import LimitOffsetPagination
 from tracker.api.queries import brief_columns
-from tracker.api.representation import FastRepresentation
+from tracker.api.representation import FastRepresentation, UniformRepresentation
 from tracker.api.schema import AutoSchema
 
 # Response matrix
@@ -35,7 +35,7 @@ from tracker.api.schema import AutoSchema
 def per_stance(name: str, doc: str, field: Callable[[str], serializers.Field]) -> type:
     """A serializer with one field per stance, in declared order, so the schema lists them all."""
     fields: dict[str, Any] = {stance.value: field(stance.label) for stance in Stance}
-    return type(name, (FastRepresentation,), {"__doc__": doc, "__module__": __name__, **fields})
+    return type(name, (UniformRepresentation,), {"__doc__": doc, "__module__": __name__, **fields})
 
 
 MatrixCellsSerializer = per_stance(

@@ -9,11 +9,13 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from rest_framework import serializers
 from rest_framework.test import APIClient
 
 from actors.choices import ActorKind
 from responses.choices import Stance
 from tests.factories import make_actor, make_event, make_position
+from tracker.api.representation import FastRepresentation, UniformRepresentation
 
 pytestmark = pytest.mark.django_db
 
@@ -253,3 +255,24 @@ def test_the_schema_documents_the_matrix_as_json_and_as_csv(api_client: APIClien
     assert set(operation["responses"]["404"]["content"]) == {"application/json"}
     counts = schema["components"]["schemas"]["StanceCounts"]
     assert list(counts["properties"]) == STANCES
+
+
+def test_the_matrix_is_the_json_drfs_serializers_give(
+    scenario: None, api_client: APIClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Per-stance cells and counts are read by key with one converter
+    # (UniformRepresentation); field by field, and DRF's own way, agree.
+    make_position(event=make_event(slug="busy"), actor=make_actor(), stance="condemn")
+    for slug in ("kyiv-drone-strike", "busy"):
+        fast = api_client.get(matrix_url(slug)).json()
+        with monkeypatch.context() as patched:
+            patched.setattr(
+                UniformRepresentation, "to_representation", FastRepresentation.to_representation
+            )
+            assert api_client.get(matrix_url(slug)).json() == fast
+            for fast_class in (FastRepresentation, UniformRepresentation):
+                patched.setattr(
+                    fast_class, "to_representation", serializers.Serializer.to_representation
+                )
+            assert api_client.get(matrix_url(slug)).json() == fast
+        assert any(row["cells"]["condemn"] for row in fast["rows"])
