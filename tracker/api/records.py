@@ -80,6 +80,18 @@ class RecordIterable(BaseIterable):
             yield record
 
 
+def _prefetched_relation(model: type[Model], lookup: Any) -> Any:
+    """The relation of ``model`` a ``Prefetch`` with its own queryset names, one level deep."""
+    if not isinstance(lookup, Prefetch) or lookup.queryset is None:
+        return None
+    if "__" in lookup.prefetch_through:
+        return None
+    try:
+        return model._meta.get_field(lookup.prefetch_through)
+    except FieldDoesNotExist:
+        return None
+
+
 def _brief_columns(model: type[Model], lookup: Any) -> list[str] | None:
     """The columns of a prefetch records can fill, or None.
 
@@ -87,16 +99,11 @@ def _brief_columns(model: type[Model], lookup: Any) -> list[str] | None:
     many-to-many fields, read with ``only()`` and nothing else: what
     ``briefs_of`` makes.
     """
-    if not isinstance(lookup, Prefetch) or not lookup.to_attr or lookup.queryset is None:
+    if not isinstance(lookup, Prefetch) or not lookup.to_attr:
         return None
-    if "__" in lookup.prefetch_through:
-        return None
-    try:
-        relation = model._meta.get_field(lookup.prefetch_through)
-    except FieldDoesNotExist:
-        return None
-    if not isinstance(relation, ManyToManyField):  # a forward many-to-many only
-        return None
+    relation = _prefetched_relation(model, lookup)
+    if not isinstance(relation, ManyToManyField) or lookup.queryset is None:
+        return None  # a forward many-to-many only
     query = lookup.queryset.query
     names, deferred = query.deferred_loading
     if deferred or not names:
@@ -158,15 +165,10 @@ def reverse_relation(model: type[Model], lookup: Any) -> ManyToOneRel | None:
     key, read by an unsliced queryset records can read that loads that key,
     and prefetches nothing further.
     """
-    if not isinstance(lookup, Prefetch) or lookup.queryset is None:
-        return None
-    if "__" in lookup.prefetch_through:
-        return None
-    try:
-        relation = model._meta.get_field(lookup.prefetch_through)
-    except FieldDoesNotExist:
-        return None
+    relation = _prefetched_relation(model, lookup)
     if not isinstance(relation, ManyToOneRel) or isinstance(relation, OneToOneRel):
+        return None
+    if lookup.queryset is None:
         return None
     if relation.field.target_field != model._meta.pk:  # records are matched on their key
         return None
