@@ -38,7 +38,7 @@ class ReadQuerysetMixin:
         action = getattr(self, "action", None)
         if self.read_queryset is None or action not in self.read_actions:
             return queryset
-        if action == "list" and self._renders_json() and readable_as_records(self.read_queryset):
+        if action == "list" and self._renders_json() and self._reads_records():
             # A list only reads attributes: plain records cost less than model
             # instances (tracker.api.records).
             return as_records(self.read_queryset)
@@ -61,7 +61,7 @@ class ReadQuerysetMixin:
             getattr(self, "action", None) != "retrieve"
             or read_queryset is None
             or not self._renders_json()
-            or not readable_as_records(read_queryset)
+            or not self._reads_records()
         ):
             return super().get_object()  # type: ignore[misc]
         queryset = self.get_queryset()
@@ -76,6 +76,15 @@ class ReadQuerysetMixin:
             raise Http404
         view.check_object_permissions(view.request, record)
         return record
+
+    @classmethod
+    def _reads_records(cls) -> bool:
+        """Whether ``read_queryset`` reads as records: a class's never changes, so asked once."""
+        found: bool | None = cls.__dict__.get("_records_readable")
+        if found is None:
+            found = cls.read_queryset is not None and readable_as_records(cls.read_queryset)
+            cls._records_readable = found  # type: ignore[attr-defined]
+        return found
 
     def _renders_json(self) -> bool:
         request = getattr(self, "request", None)
