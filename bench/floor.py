@@ -245,17 +245,27 @@ def position_filters(request: Request, cur: psycopg.Cursor) -> tuple[list[str], 
     return where, params
 
 
-def count_rows(cur: psycopg.Cursor, from_where: str, params: list[Any]) -> int:
-    """Exact up to the cap; above it, the planner's estimate (as the API does)."""
+def estimate_rows(cur: psycopg.Cursor, from_where: str, params: list[Any]) -> int:
+    cur.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {from_where}", params)
+    return int(first(cur)[0]["Plan"]["Plan Rows"])
+
+
+def count_rows(cur: psycopg.Cursor, from_where: str, params: list[Any], *, search: bool) -> int:
+    """Exact up to the cap; above it, the planner's estimate (as the API does).
+
+    A text search asks for the estimate first and counts only below the cap.
+    """
+    if search:
+        estimate = estimate_rows(cur, from_where, params)
+        if estimate > COUNT_CAP:
+            return estimate
     cur.execute(
         f"SELECT count(*) FROM (SELECT 1 FROM {from_where} LIMIT {COUNT_CAP + 1}) c", params
     )
     exact: int = first(cur)
     if exact <= COUNT_CAP:
         return exact
-    cur.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {from_where}", params)
-    plan = first(cur)
-    return max(int(plan[0]["Plan"]["Plan Rows"]), COUNT_CAP + 1)
+    return max(estimate_rows(cur, from_where, params), COUNT_CAP + 1)
 
 
 def encode_cursor(updated_at: datetime.datetime, pk: int) -> str:
@@ -280,22 +290,18 @@ def position_list(request: Request) -> tuple[dict[str, Any], dict[str, str]]:
                 updated_at, pk = decode_cursor(token)
                 where.append("(p.updated_at, p.id) > (%s, %s)")
                 params += [updated_at, pk]
-            order, order_params, offset = "p.updated_at, p.id", [], 0
-        elif "q" in request.params:
-            order = (
-                "ts_rank(p.search_vector, websearch_to_tsquery('english'::regconfig, %s)) DESC, "
-                "p.id"
-            )
-            order_params, offset = [request.one("q").strip()], request.number("offset", 0)
+            order, offset = "p.updated_at, p.id", 0
         else:
-            order, order_params, offset = "p.stated_on DESC, p.id", [], request.number("offset", 0)
+            order, offset = "p.stated_on DESC, p.id", request.number("offset", 0)
         condition = f" WHERE {' AND '.join(where)}" if where else ""
         if not cursor_mode:
-            count = count_rows(cur, f"responses_position p{condition}", params)
+            count = count_rows(
+                cur, f"responses_position p{condition}", params, search="q" in request.params
+            )
         cur.execute(
             f"SELECT {POSITION_COLUMNS} FROM responses_position p {POSITION_JOINS}{condition} "
             f"ORDER BY {order} LIMIT %s OFFSET %s",
-            [*params, *order_params, limit + 1, offset],
+            [*params, limit + 1, offset],
         )
         rows = cur.fetchall()
         has_next, rows = len(rows) > limit, rows[:limit]

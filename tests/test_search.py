@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -98,12 +100,59 @@ def test_names_rank_above_summaries_and_summaries_above_quotes(api_client: APICl
     in_name = make_position(
         actor=make_actor(name="Kherson regional council"), event=event, summary="Says little."
     )
-    response = api_client.get(reverse("api:position-list"), {"q": "Kherson"})
+    response = api_client.get(
+        reverse("api:position-list"), {"q": "Kherson", "ordering": "-relevance"}
+    )
     assert found(response) == [in_name.pk, in_summary.pk, in_quote.pk]
     reversed_ = api_client.get(
         reverse("api:position-list"), {"q": "Kherson", "ordering": "relevance"}
     )
     assert found(reversed_) == [in_quote.pk, in_summary.pk, in_name.pk]
+
+
+def test_matches_keep_the_lists_ordering_unless_asked_to_rank(api_client: APIClient) -> None:
+    event = make_event()
+    oldest = make_position(
+        actor=make_actor(name="Kherson regional council"),
+        event=event,
+        stated_on=datetime.date(2022, 11, 11),
+        stated_on_precision="day",
+    )
+    newest = make_position(
+        event=event,
+        quote="about Kherson",
+        stated_on=datetime.date(2024, 2, 1),
+        stated_on_precision="day",
+    )
+    middle = make_position(
+        event=event,
+        summary="Speaks about Kherson.",
+        stated_on=datetime.date(2023, 6, 6),
+        stated_on_precision="day",
+    )
+    response = api_client.get(reverse("api:position-list"), {"q": "Kherson"})
+    assert found(response) == [newest.pk, middle.pk, oldest.pk]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="estimates need PostgreSQL")
+def test_a_common_words_count_is_the_planners_estimate_without_counting(
+    api_client: APIClient, settings: Any
+) -> None:
+    settings.API_EXACT_COUNT_LIMIT = 2
+    event = make_event()
+    for _ in range(6):
+        make_position(event=event, summary="Calls for a ceasefire.")
+    make_position(event=event, summary="Condemns the strike on Odesa.")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE responses_position")
+    with CaptureQueriesContext(connection) as queries:
+        common = api_client.get(reverse("api:position-list"), {"q": "ceasefire"})
+    assert common.json()["count"] == 6
+    assert not [q for q in queries if q["sql"].startswith("SELECT COUNT(*)")]
+    with CaptureQueriesContext(connection) as queries:
+        rare = api_client.get(reverse("api:position-list"), {"q": "Odesa"})
+    assert rare.json()["count"] == 1
+    assert [q for q in queries if q["sql"].startswith("SELECT COUNT(*)")]
 
 
 def test_relevance_ordering_without_a_query_is_harmless(

@@ -5,7 +5,7 @@ index makes it fast) built from its own text and the names of the records it
 points to, weighted so that names and titles rank above summaries, and
 summaries above quotes. The vector is refreshed after every save (and in bulk
 by the loaders); ``q`` is read as a web search (words, "quoted phrases", -not)
-and results can be ranked by relevance.
+and results can be ordered by relevance.
 
 On SQLite, the embedded default, the same ``q`` matches every word (or quoted
 phrase) case-insensitively against the same fields, so simple queries give
@@ -86,6 +86,15 @@ def refresh_search_vectors(queryset: QuerySet) -> int:
     return queryset.update(search_vector=vector_for(queryset.model, document))
 
 
+# The alias a PostgreSQL text search gives its rank, for ``ordering``.
+RELEVANCE = "relevance"
+
+
+def is_text_search(queryset: QuerySet) -> bool:
+    """Whether a full-text match (PostgreSQL) filters these rows."""
+    return RELEVANCE in queryset.query.annotations
+
+
 _PUNCTUATION_ONLY = re.compile(r"^\W*$")
 
 
@@ -99,17 +108,21 @@ def search_terms(text: str) -> list[str]:
 
 
 def search(queryset: QuerySet, text: str) -> QuerySet:
-    """Filter by ``text``; on PostgreSQL also annotate ``relevance`` and rank by it."""
+    """Filter by ``text``; on PostgreSQL also offer ``relevance`` to order by.
+
+    The matches keep the list's own ordering: ranking reads every match's row
+    (a word in a sixth of a million positions is 150,000 rows, about a
+    second), where the newest hundred matches of a common word are read from
+    the date index in a few milliseconds. ``ordering=-relevance`` ranks.
+    """
     text = text.strip()
     if not text:
         return queryset
     document: SearchDocument = queryset.model.search_document
     if uses_postgres(queryset):
         query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
-        return (
-            queryset.filter(search_vector=query)
-            .annotate(relevance=SearchRank(F("search_vector"), query))
-            .order_by("-relevance", "pk")
+        return queryset.filter(search_vector=query).alias(
+            **{RELEVANCE: SearchRank(F("search_vector"), query)}
         )
     condition = Q()
     for term in search_terms(text):

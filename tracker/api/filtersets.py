@@ -14,6 +14,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from tracker.api.fields import MAX_ID
+from tracker.search import RELEVANCE, is_text_search
 from tracker.search import search as full_text_search
 
 
@@ -81,7 +82,7 @@ class IdFilter(filters.NumberFilter):
 
 
 class OrderingFilter(filters.OrderingFilter):
-    """``ordering`` over named fields, plus ``relevance`` when ``q`` ranks results.
+    """``ordering`` over named fields, plus ``relevance`` to rank the matches of ``q``.
 
     The primary key is always the last sort key, so pages never overlap.
     """
@@ -92,7 +93,12 @@ class OrderingFilter(filters.OrderingFilter):
             fields=tuple((name, name) for name in choices),
             help_text=(
                 f"Sort by {', '.join(choices)}; prefix with - to reverse."
-                + (" -relevance ranks the best matches of q first." if ranked else "")
+                + (
+                    " -relevance ranks the best matches of q first (PostgreSQL); it reads"
+                    " every match, so a common word ranks slowly."
+                    if ranked
+                    else ""
+                )
             ),
         )
 
@@ -100,9 +106,9 @@ class OrderingFilter(filters.OrderingFilter):
         if not value:
             return qs
         ordering = [self.get_ordering_value(param) for param in value]
-        # Relevance exists only when q was given (and ranked, on PostgreSQL).
-        if "relevance" not in qs.query.annotations:
-            ordering = [term for term in ordering if term.lstrip("-") != "relevance"]
+        # Relevance exists only when q was given (on PostgreSQL).
+        if not is_text_search(qs):
+            ordering = [term for term in ordering if term.lstrip("-") != RELEVANCE]
         return qs.order_by(*ordering, "pk") if ordering else qs
 
 
@@ -157,7 +163,7 @@ def updated_since_filter() -> filters.IsoDateTimeFilter:
 class BaseFilterSet(filters.FilterSet):
     """Gives every list ``q``: full-text search (see tracker.search) or a plain match.
 
-    Models with a ``search_document`` get ranked full-text search on PostgreSQL;
+    Models with a ``search_document`` get full-text search on PostgreSQL;
     others match ``q`` against ``search_fields``.
     """
 
@@ -180,7 +186,8 @@ class BaseFilterSet(filters.FilterSet):
         max_length=500,
         help_text=(
             "Text search over names, titles, summaries and quotes: every word must match; "
-            '"quoted words" match as a phrase. Ranked by relevance on PostgreSQL.'
+            '"quoted words" match as a phrase. Matches keep the list\'s ordering;'
+            " ordering=-relevance ranks them (PostgreSQL)."
         ),
     )
 

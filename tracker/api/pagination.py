@@ -9,9 +9,11 @@ one changed meanwhile simply comes again, later, with its new content.
 
 Counting a million rows costs more than fetching a page of them, so counts
 are exact up to ``API_EXACT_COUNT_LIMIT`` matching rows (a count that stops
-there is cheap) and, beyond it, PostgreSQL's estimate from its statistics;
-whether there is a next page is known exactly either way (one extra row is
-fetched).
+there is cheap) and, beyond it, PostgreSQL's estimate from its statistics.
+A full-text match asks for the estimate first and counts only when it
+expects no more than the limit: counting a common word's matches visits
+each matching row. Whether there is a next page is known exactly either way
+(one extra row is fetched).
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+from tracker.search import is_text_search
 
 MAX_COUNT = 2**63 - 1
 
@@ -67,8 +71,16 @@ def estimated_count(queryset: QuerySet) -> int | None:
 
 def count_rows(queryset: QuerySet) -> int:
     """Exact up to the limit, estimated above it (see the module's docstring)."""
-    exact = capped_count_queryset(queryset).count()
     limit = exact_count_limit()
+    if is_text_search(queryset):
+        # Even a capped count of a common word's matches visits 20,001 rows
+        # (the index names the rows, not whether they are visible), while the
+        # planner's estimate of a text match comes from word frequencies: ask
+        # for it first, and count only what it expects to be few.
+        estimate = estimated_count(queryset)
+        if estimate is not None and estimate > limit:
+            return estimate
+    exact = capped_count_queryset(queryset).count()
     if exact <= limit:
         return exact
     estimate = estimated_count(queryset)
