@@ -109,6 +109,19 @@ def test_positions_filter_by_the_actors_organization(api_client: APIClient, posi
     assert ids(response) == [positions["us"].pk]
 
 
+def test_one_requests_filters_and_errors_do_not_carry_over(
+    api_client: APIClient, positions
+) -> None:
+    """Each request binds the shared filters and form anew."""
+    url = reverse("api:position-list")
+    assert ids(api_client.get(url, {"actor": "european-union"})) == [positions["eu"].pk]
+    assert api_client.get(url, {"stance": "applaud"}).json()["errors"][0]["attr"] == "stance"
+    assert ids(api_client.get(url, {"stance": "criticize"})) == [positions["us"].pk]
+    assert api_client.get(url, {"actor": "atlantis"}).status_code == 400
+    assert ids(api_client.get(url, {"actor": "united-states"})) == [positions["us"].pk]
+    assert len(ids(api_client.get(url, {"ordering": "stance"}))) == 3
+
+
 @pytest.mark.parametrize(
     ("params", "attr"),
     [

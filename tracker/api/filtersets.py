@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
 from typing import Any, ClassVar
 
 from django import forms
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, ValidationError
 from django.db.models import Model, Q, QuerySet
+from django.http import QueryDict
 from django_filters import rest_framework as filters
 from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
@@ -53,9 +55,15 @@ class SlugFilter(filters.ModelMultipleChoiceFilter):
         )
 
     def filter(self, qs: QuerySet, value: Any) -> QuerySet:
-        if not value:
+        # An absent parameter cleans to ``queryset.none()``: testing its truth
+        # would compile it (an empty query, but still compiled, for each such
+        # filter on every request).
+        if value is None or (isinstance(value, QuerySet) and value.query.is_empty()):
             return qs
-        qs = qs.filter(**{f"{self.relation}__in": list(value)})
+        records = list(value)
+        if not records:
+            return qs
+        qs = qs.filter(**{f"{self.relation}__in": records})
         return qs.distinct() if self.distinct else qs
 
 
@@ -169,16 +177,48 @@ class BaseFilterSet(filters.FilterSet):
 
     search_fields: ClassVar[tuple[str, ...]] = ()
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # django-filter makes multiple-choice filters DISTINCT by default; on a
-        # path that cannot repeat a row, that only forces a sort or hash of
-        # every match before the first page can be read.
+    def __init__(
+        self,
+        data: QueryDict | None = None,
+        queryset: QuerySet | None = None,
+        *,
+        request: Any = None,
+        prefix: str | None = None,
+    ) -> None:
+        # django-filter's own __init__, but for what it rebuilds on every
+        # request: it deep-copies every filter (with its queryset), and its
+        # form builds a new field per filter and a new form class. None of
+        # them depends on the request here (no filter's queryset is a
+        # callable), so the form class is built once per FilterSet class and
+        # each request gets shallow copies of the filters to bind to itself.
+        if queryset is None:
+            queryset = self._meta.model._default_manager.all()
+        self.is_bound = data is not None
+        self.data = data or QueryDict()
+        self.queryset = queryset
+        self.request = request
+        self.form_prefix = prefix
+        self.form_class = self.shared_form_class()
+        self.filters = {name: copy.copy(declared) for name, declared in self.base_filters.items()}
         for declared in self.filters.values():
-            field_name = getattr(declared, "field_name", None)
-            relation = getattr(declared, "relation", field_name)
-            if field_name and not is_multi_valued(self._meta.model, str(relation)):
-                declared.distinct = False
+            declared.model = queryset.model
+            declared.parent = self
+            if declared.method is not None:
+                # Its FilterMethod still points at the shared filter: make one
+                # that finds the method on this FilterSet.
+                declared.method = declared.method
+
+    @classmethod
+    def shared_form_class(cls) -> type[forms.Form]:
+        form_class = cls.__dict__.get("_shared_form_class")
+        if form_class is None:
+            fields = {name: declared.field for name, declared in cls.base_filters.items()}
+            form_class = type(f"{cls.__name__}Form", (cls._meta.form,), fields)
+            cls._shared_form_class = form_class
+        return form_class
+
+    def get_form_class(self) -> type[forms.Form]:
+        return self.form_class
 
     q = filters.CharFilter(
         method="search",
@@ -193,8 +233,23 @@ class BaseFilterSet(filters.FilterSet):
 
     @classmethod
     def get_filters(cls) -> dict[str, filters.Filter]:
-        found = super().get_filters()
+        # Copies: a declared filter is shared with the subclasses, and what is
+        # set on it below depends on the class's model.
+        found = {name: copy.deepcopy(each) for name, each in super().get_filters().items()}
+        model = cls._meta.model
         for name, filter_ in found.items():
+            if callable(getattr(filter_, "queryset", None)):
+                raise ImproperlyConfigured(
+                    f"{cls.__name__}.{name}: a queryset built per request needs "
+                    "django-filter's per-request form (see __init__)."
+                )
+            # django-filter makes multiple-choice filters DISTINCT by default;
+            # on a path that cannot repeat a row, that only forces a sort or
+            # hash of every match before the first page can be read.
+            field_name = getattr(filter_, "field_name", None)
+            relation = getattr(filter_, "relation", field_name)
+            if model is not None and field_name and not is_multi_valued(model, str(relation)):
+                filter_.distinct = False
             # django-filter labels a filter after its lookup path ("Actor
             # memberships organization slug"); the browsable API's filter form
             # reads better with the query parameter's own name ("Actor member of").
