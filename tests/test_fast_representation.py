@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -140,6 +141,18 @@ def test_a_record_without_a_shown_column_is_an_error_not_a_missing_key() -> None
     serializer = PositionSerializer(record, context={"request": request})
     with pytest.raises(ImproperlyConfigured, match=r"\w+Serializer\.\w+: the record has no"):
         serializer.to_representation(record)
+
+
+@pytest.mark.parametrize("slug", ["european-union", "UN_1", "-", "9"])
+def test_record_urls_are_drfs(slug: str) -> None:
+    # Slugs (all the routes accept) skip quote(), and come out as DRF's.
+    request = Request(RequestFactory().get("/", HTTP_HOST="testserver"))
+    field = IdentityField(view_name="api:actor-detail", lookup_field="slug")
+    record = SimpleNamespace(pk=1, slug=slug)
+    drf = serializers.HyperlinkedIdentityField.get_url(
+        field, record, "api:actor-detail", request, None
+    )
+    assert field.url_maker(request)(record) == drf
 
 
 def test_records_refuse_chunked_iteration() -> None:

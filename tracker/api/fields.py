@@ -10,6 +10,7 @@ in, not a fresh ``reverse()`` per record.
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
@@ -148,6 +149,8 @@ class BriefRelatedFieldExtension(OpenApiSerializerFieldExtension):
 # slugs are letters, digits, - and _.
 _KEY = "987654321987654321"
 _path_templates: dict[tuple[str, str | None, str], str] = {}
+# Text that quote() gives back as it is (ASCII letters and digits, and _.-~).
+_UNQUOTED = re.compile(r"[A-Za-z0-9_.~-]+").fullmatch
 
 
 class IdentityField(serializers.HyperlinkedIdentityField):
@@ -182,8 +185,13 @@ class IdentityField(serializers.HyperlinkedIdentityField):
             if getattr(obj, "pk", None) in (None, ""):
                 return None
             key = getattr(obj, lookup_field)
-            # An id's digits need no quoting: a matrix or a page makes thousands of URLs.
-            text = str(key) if type(key) is int else quote(str(key), safe=safe)
+            # Ids and slugs need no quoting: a matrix or a page makes thousands of URLs.
+            if type(key) is int:
+                text = str(key)
+            elif type(key) is str and _UNQUOTED(key):
+                text = key
+            else:
+                text = quote(str(key), safe=safe)
             return head + text + tail
 
         return url
