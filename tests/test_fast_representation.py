@@ -148,7 +148,7 @@ def test_record_urls_are_drfs(slug: str) -> None:
     # Slugs (all the routes accept) skip quote(), and come out as DRF's.
     request = Request(RequestFactory().get("/", HTTP_HOST="testserver"))
     field = IdentityField(view_name="api:actor-detail", lookup_field="slug")
-    record = SimpleNamespace(pk=1, slug=slug)
+    record: Any = SimpleNamespace(pk=1, slug=slug)  # a record, as lists read them
     drf = serializers.HyperlinkedIdentityField.get_url(
         field, record, "api:actor-detail", request, None
     )

@@ -8,11 +8,12 @@ a page of 100 positions with nested briefs that is thousands of calls
 through generic code, most of the request's time.
 
 A ``FastRepresentation`` serializer builds its fields once per class (a
-prototype) and compiles them, once per serializer instance, into plain
-getters and converters chosen by field type. Fields that depend on the
-request (record URLs, briefs, method fields, nested serializers) are
-compiled against this instance's context; any other field type it does not
-know is bound to this instance and asked the DRF way. Records and dicts
+prototype) and compiles them into plain getters and converters chosen by
+field type: once per class for the fields that depend on nothing else, once
+per serializer instance for those that depend on the request (record URLs,
+briefs, method fields, nested serializers) or the time zone (timestamps).
+Any other field type it does not know is bound to this instance and asked
+the DRF way. Records and dicts
 whose fields all read one key are then read by one function written for
 the serializer's fields (``_keyed_representation``). The output is the
 same (a test compares it with DRF's for every resource): ``None`` stays
@@ -24,8 +25,7 @@ from __future__ import annotations
 import copy
 import datetime
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models.manager import BaseManager
@@ -214,8 +214,7 @@ def _nested(bound: fields.Field) -> Callable[[Any], Any] | None:
     return each
 
 
-@dataclass(frozen=True)
-class _Part:
+class _Part(NamedTuple):
     """How one field is read: from the whole instance, or by a getter and a converter.
 
     ``key`` is the attribute (or mapping key) the getter reads when it reads
@@ -270,6 +269,32 @@ def _part(field: fields.Field, parent: serializers.Serializer) -> _Part:
     return _Part(name, getter=getter, convert=convert, key=key)
 
 
+_shared_parts: dict[type, list[_Part | None]] = {}
+
+
+def _shared_part(field: fields.Field) -> _Part | None:
+    """The part of a field that depends on nothing but the field, or None.
+
+    Most fields of a serializer are such (text, numbers, choices, dates), and
+    a serializer instance (one a response) then only makes the parts of the
+    others: URLs and briefs depend on the request, timestamps on the current
+    time zone, nested serializers on their parent.
+    """
+    if not isinstance(field, _CONTEXT_FREE) or isinstance(field, fields.DateTimeField):
+        return None
+    getter = _getter(field)
+    if getter is None:
+        return None
+    key = field.source_attrs[0] if len(field.source_attrs) == 1 else None
+    return _Part(
+        str(field.field_name),
+        getter=getter,
+        convert=_converter(field),
+        key=key,
+        same=_passes_through(field),
+    )
+
+
 def _step(part: _Part, field: fields.Field, parent: serializers.Serializer) -> Step:
     if part.whole is not None:
         return part.name, part.whole
@@ -294,7 +319,32 @@ def _step(part: _Part, field: fields.Field, parent: serializers.Serializer) -> S
     return part.name, read
 
 
-_compiled: dict[str, Any] = {}
+# (name, key, type left alone, read from the whole instance) for each field.
+_Shape = tuple[tuple[str, str | None, str | None, bool], ...]
+_written: dict[_Shape, Callable[..., dict[str, Any] | None]] = {}
+
+
+def _write(shape: _Shape) -> Callable[..., dict[str, Any] | None]:
+    """The function for one shape of fields, written once (see ``_keyed_representation``)."""
+    lines = ["def represent(instance, d, f):", "    try:"]
+    values = []
+    for number, (name, key, same, whole) in enumerate(shape):
+        if whole:
+            lines.append(f"        v{number} = f[{number}](instance)")
+            values.append(f"{name!r}: v{number}")
+            continue
+        lines.append(f"        v{number} = d[{key!r}]")
+        value = f"None if v{number} is None else f[{number}](v{number})"
+        if same is not None:
+            value = f"v{number} if v{number}.__class__ is {same} else ({value})"
+        values.append(f"{name!r}: {value}")
+    lines += ["    except KeyError:", "        return None"]
+    lines.append("    return {" + ", ".join(values) + "}")
+    # Written from the serializer's own field names and keys, quoted by repr().
+    namespace: dict[str, Any] = {}
+    exec("\n".join(lines), namespace)
+    represent: Callable[..., dict[str, Any] | None] = namespace["represent"]
+    return represent
 
 
 def _keyed_representation(parts: list[_Part]) -> Callable[[Any], dict[str, Any] | None] | None:
@@ -302,52 +352,29 @@ def _keyed_representation(parts: list[_Part]) -> Callable[[Any], dict[str, Any] 
 
     A page of 100 positions with their briefs is some 3,000 fields; read
     through a step each (a closure, a getter, a type check, a converter),
-    they cost more than the rest of the request. The function is written
-    for the serializer's fields, as ``dataclasses`` writes ``__init__``: it
-    looks each key up in the record's ``__dict__`` and converts it, and
-    leaves text and integers that are already text and integers alone. It
+    they cost more than the rest of the request. A function is written for
+    each shape of fields, as ``dataclasses`` writes ``__init__``: it looks
+    each key up in the record's ``__dict__`` and converts it, and leaves
+    text and integers that are already text and integers alone; each
+    serializer instance (one a response) hands it its own converters. It
     answers ``None`` when a key is missing, so that the field-by-field read
     decides (a record then says which column its queryset lacks). ``None``
     if a field has no single key and is not read from the whole instance.
     """
-    names: dict[str, Any] = {}
-    lines = ["def represent(instance, d):", "    try:"]
-    values = []
-    for number, part in enumerate(parts):
-        if part.whole is not None:
-            if not part.exact:
-                return None
-            names[f"w{number}"] = part.whole
-            lines.append(f"        v{number} = w{number}(instance)")
-            values.append(f"{part.name!r}: v{number}")
-            continue
-        if part.key is None:
-            return None
-        assert part.convert is not None
-        names[f"c{number}"] = part.convert
-        lines.append(f"        v{number} = d[{part.key!r}]")
-        value = f"None if v{number} is None else c{number}(v{number})"
-        if part.same is not None:
-            value = f"v{number} if v{number}.__class__ is {part.same} else ({value})"
-        values.append(f"{part.name!r}: {value}")
-    lines += ["    except KeyError:", "        return None"]
-    lines.append("    return {" + ", ".join(values) + "}")
-    # Written from the serializer's own field names and keys, quoted by repr(),
-    # and compiled once per shape: a serializer instance (one a response)
-    # only binds its own getters and converters to it.
-    source = "\n".join(lines)
-    code = _compiled.get(source)
-    if code is None:
-        code = _compiled[source] = compile(source, "<keyed representation>", "exec")
-    exec(code, names)
-    represent: Callable[[Any, Any], dict[str, Any] | None] = names["represent"]
+    if any((part.whole is None and part.key is None) or not part.exact for part in parts):
+        return None
+    shape = tuple((part.name, part.key, part.same, part.whole is not None) for part in parts)
+    represent = _written.get(shape)
+    if represent is None:
+        represent = _written[shape] = _write(shape)
+    functions = tuple(part.convert if part.whole is None else part.whole for part in parts)
 
     def keyed(instance: Any) -> dict[str, Any] | None:
         kind = type(instance)
         if kind is Record:
-            return represent(instance, instance.__dict__)
+            return represent(instance, instance.__dict__, functions)
         if kind is dict:
-            return represent(instance, instance)
+            return represent(instance, instance, functions)
         return None
 
     return keyed
@@ -357,25 +384,39 @@ class FastRepresentation(serializers.Serializer):
     """Fields built once per class, compiled once per instance (see the module's docstring)."""
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
-        steps: list[Step] | None = self.__dict__.get("_steps")
-        if steps is None:
-            prototypes = prototype_fields(type(self))
-            parts = [_part(field, self) for field in prototypes]
-            steps = self._steps = [
-                _step(part, field, self) for part, field in zip(parts, prototypes, strict=True)
-            ]
-            self._keyed = _keyed_representation(parts)
-        keyed = self._keyed
+        keyed = self.__dict__.get("_keyed", _NOT_GIVEN)
+        if keyed is _NOT_GIVEN:
+            keyed = self._keyed = _keyed_representation(self._parts())
         if keyed is not None:
             found = keyed(instance)
             if found is not None:
                 return found
+        steps: list[Step] | None = self.__dict__.get("_steps")
+        if steps is None:
+            prototypes = prototype_fields(type(self))
+            steps = self._steps = [
+                _step(part, field, self)
+                for part, field in zip(self._parts(), prototypes, strict=True)
+            ]
         result: dict[str, Any] = {}
         for name, read in steps:
             value = read(instance)
             if value is not _NOT_GIVEN:
                 result[name] = value
         return result
+
+    def _parts(self) -> list[_Part]:
+        parts: list[_Part] | None = self.__dict__.get("_parts_of_fields")
+        if parts is None:
+            kind = type(self)
+            shared = _shared_parts.get(kind)
+            if shared is None:
+                shared = _shared_parts[kind] = [_shared_part(f) for f in prototype_fields(kind)]
+            parts = self._parts_of_fields = [
+                _part(field, self) if part is None else part
+                for part, field in zip(shared, prototype_fields(kind), strict=True)
+            ]
+        return parts
 
 
 class UniformRepresentation(FastRepresentation):
