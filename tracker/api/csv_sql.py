@@ -43,19 +43,20 @@ class Unsupported(Exception):
     """A column this module does not write; the export falls back to Python."""
 
 
-# csv_cell's formula triggers as SQL literals (a tab or a CR may stand in quotes).
-_TRIGGERS = ", ".join(f"'{trigger}'" for trigger in FORMULA_TRIGGERS)
+# csv_cell's formula triggers by code point: ascii() reads the first
+# character's code without making a string of it, as left() would.
+_TRIGGERS = ", ".join(str(ord(trigger)) for trigger in FORMULA_TRIGGERS)
 
 
 def _text(sql: str) -> str:
     """csv_cell of a text: an apostrophe before what a spreadsheet would run."""
-    return f"CASE WHEN left({sql}, 1) IN ({_TRIGGERS}) THEN '''' || {sql} ELSE {sql} END"
+    return f"CASE WHEN ascii({sql}) IN ({_TRIGGERS}) THEN '''' || {sql} ELSE {sql} END"
 
 
 def _cell(sql: str, kind: str) -> str:
     """csv_cell of a value of this field type, as text (NULL stays NULL)."""
     if kind in _TEXT:
-        return _text(sql)
+        return _quoted(sql, _text(sql))
     if kind in _INTEGER:
         return f"({sql})::text"
     if kind == "DateField":
@@ -64,19 +65,23 @@ def _cell(sql: str, kind: str) -> str:
         # datetime.isoformat() of an aware UTC time: microseconds only when not 0.
         utc = f"({sql} AT TIME ZONE 'UTC')"
         return (
-            f"to_char({utc}, 'YYYY-MM-DD\"T\"HH24:MI:SS') || "
-            f"CASE WHEN to_char({utc}, 'US') = '000000' THEN '' "
-            f"ELSE '.' || to_char({utc}, 'US') END || '+00:00'"
+            f"to_char({utc}, CASE WHEN date_trunc('second', {sql}) = {sql} "
+            "THEN 'YYYY-MM-DD\"T\"HH24:MI:SS' ELSE 'YYYY-MM-DD\"T\"HH24:MI:SS.US' END)"
+            " || '+00:00'"
         )
     raise Unsupported(kind)
 
 
-def _quoted(cell: str) -> str:
-    """csv.writer's minimal quoting: a cell with a comma, a quote or a line break
-    is quoted, its quotes doubled; NULL is an empty cell."""
+def _quoted(text: str, cell: str) -> str:
+    """csv.writer's minimal quoting of a text's cell: one with a comma, a quote
+    or a line break is quoted, its quotes doubled.
+
+    The text is tested rather than the cell, which holds the same characters
+    (or an apostrophe more), so that the cell is worked out once a row.
+    """
     return (
-        f"COALESCE(CASE WHEN ({cell}) ~ '[\",\\r\\n]' "
-        f"THEN '\"' || replace({cell}, '\"', '\"\"') || '\"' ELSE ({cell}) END, '')"
+        f"CASE WHEN {text} ~ '[\",\\r\\n]' "
+        f"THEN '\"' || replace({cell}, '\"', '\"\"') || '\"' ELSE {cell} END"
     )
 
 
@@ -99,9 +104,7 @@ class CsvLine(Func):
         pk, *values = (sql for sql, _ in compiled)
         kinds = [str(column.output_field.get_internal_type()) for column in expressions[1:]]
         cells = [
-            # Only text can hold a comma, a quote or a line break.
-            _quoted(_cell(sql, kind)) if kind in _TEXT else f"COALESCE({_cell(sql, kind)}, '')"
-            for sql, kind in zip(values, kinds, strict=True)
+            f"COALESCE({_cell(sql, kind)}, '')" for sql, kind in zip(values, kinds, strict=True)
         ]
         quote = connection.ops.quote_name
         cells += [
