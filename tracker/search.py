@@ -95,6 +95,15 @@ def is_text_search(queryset: QuerySet) -> bool:
     return RELEVANCE in queryset.query.annotations
 
 
+def _with_a_last_key(queryset: QuerySet) -> QuerySet:
+    """The queryset's ordering, the primary key last, so that pages of matches
+    neither repeat nor skip those that tie (actors of the same name)."""
+    ordering = list(queryset.query.order_by or queryset.model._meta.ordering)
+    if ordering and str(ordering[-1]).lstrip("-") in ("pk", queryset.model._meta.pk.name):
+        return queryset
+    return queryset.order_by(*ordering, "pk")
+
+
 _PUNCTUATION_ONLY = re.compile(r"^\W*$")
 
 
@@ -121,13 +130,14 @@ def search(queryset: QuerySet, text: str) -> QuerySet:
     document: SearchDocument = queryset.model.search_document
     if uses_postgres(queryset):
         query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
-        return queryset.filter(search_vector=query).alias(
+        matches = queryset.filter(search_vector=query).alias(
             **{RELEVANCE: SearchRank(F("search_vector"), query)}
         )
+        return _with_a_last_key(matches)
     condition = Q()
     for term in search_terms(text):
         any_field = Q()
         for path in document.paths():
             any_field |= Q(**{f"{path}__icontains": term})
         condition &= any_field
-    return queryset.filter(condition)
+    return _with_a_last_key(queryset.filter(condition))

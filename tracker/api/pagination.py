@@ -10,10 +10,12 @@ one changed meanwhile simply comes again, later, with its new content.
 Counting a million rows costs more than fetching a page of them, so counts
 are exact up to ``API_EXACT_COUNT_LIMIT`` matching rows (a count that stops
 there is cheap) and, beyond it, PostgreSQL's estimate from its statistics.
-A full-text match asks for the estimate first and counts only when it
-expects no more than the limit: counting a common word's matches visits
-each matching row. Whether there is a next page is known exactly either way
-(one extra row is fetched).
+A full-text match asks for the estimate first and counts exactly only when
+it expects no more than the limit: counting a common word's matches visits
+each matching row. When it expects more, the first 1,000 matches are
+counted; fewer than that are the count, and otherwise the estimate is.
+Whether there is a next page is known exactly either way (one extra row is
+fetched).
 """
 
 from __future__ import annotations
@@ -37,6 +39,9 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from tracker.search import is_text_search
 
 MAX_COUNT = 2**63 - 1
+# How many matches of a text search are counted before the planner's
+# estimate of them is believed (see count_rows).
+SEARCH_COUNT_PROBE = 1_000
 
 
 def _parse_count(raw: str, name: str, *, minimum: int) -> int:
@@ -76,10 +81,14 @@ def count_rows(queryset: QuerySet) -> int:
         # Even a capped count of a common word's matches visits 20,001 rows
         # (the index names the rows, not whether they are visible), while the
         # planner's estimate of a text match comes from word frequencies: ask
-        # for it first, and count only what it expects to be few.
+        # for it first, and count only what it expects to be few. Words that
+        # seldom meet, a phrase or an exclusion can fool it (it multiplies
+        # frequencies), so the first rows are counted before it is believed.
         estimate = estimated_count(queryset)
         if estimate is not None and estimate > limit:
-            return estimate
+            probe = min(limit, SEARCH_COUNT_PROBE)
+            found = queryset.order_by().values("pk")[: probe + 1].count()
+            return estimate if found > probe else found
     exact = capped_count_queryset(queryset).count()
     if exact <= limit:
         return exact
