@@ -61,9 +61,9 @@ def exact_count_limit() -> int:
     return int(getattr(settings, "API_EXACT_COUNT_LIMIT", 20_000))
 
 
-def capped_count_queryset(queryset: QuerySet) -> QuerySet:
+def capped_count_queryset(queryset: QuerySet, limit: int | None = None) -> QuerySet:
     """The rows an exact count reads: at most one more than the limit."""
-    return queryset.order_by().values("pk")[: exact_count_limit() + 1]
+    return queryset.order_by().values("pk")[: (exact_count_limit() if limit is None else limit) + 1]
 
 
 def estimated_count(queryset: QuerySet) -> int | None:
@@ -87,7 +87,7 @@ def count_rows(queryset: QuerySet) -> int:
         estimate = estimated_count(queryset)
         if estimate is not None and estimate > limit:
             probe = min(limit, SEARCH_COUNT_PROBE)
-            found = queryset.order_by().values("pk")[: probe + 1].count()
+            found = capped_count_queryset(queryset, probe).count()
             return estimate if found > probe else found
     exact = capped_count_queryset(queryset).count()
     if exact <= limit:

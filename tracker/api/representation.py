@@ -282,17 +282,10 @@ def _shared_part(field: fields.Field) -> _Part | None:
     """
     if not isinstance(field, _CONTEXT_FREE) or isinstance(field, fields.DateTimeField):
         return None
-    getter = _getter(field)
-    if getter is None:
+    if _getter(field) is None:
         return None
-    key = field.source_attrs[0] if len(field.source_attrs) == 1 else None
-    return _Part(
-        str(field.field_name),
-        getter=getter,
-        convert=_converter(field),
-        key=key,
-        same=_passes_through(field),
-    )
+    # A context-free field reads nothing of its parent (the class's prototype).
+    return _part(field, field.parent)  # type: ignore[arg-type]
 
 
 def _step(part: _Part, field: fields.Field, parent: serializers.Serializer) -> Step:
