@@ -20,7 +20,8 @@ from actors.choices import ActorKind
 from actors.models import Actor
 from responses.choices import MeasureStatus, Stance
 from responses.models import Event, Measure, MeasureStatusChange, Position
-from tracker.api.records import Record, as_records
+from tracker.api.compiled import keyed_records
+from tracker.api.records import Record
 
 # Response matrix
 
@@ -44,7 +45,7 @@ class KindTally(StanceTally):
 
 
 class ResponseMatrix(TypedDict):
-    event: Event
+    event: Event | Record
     columns: list[dict[str, str]]
     rows: list[MatrixRow]
     totals: StanceTally
@@ -59,7 +60,16 @@ def _tally(rows: Iterable[StanceTally]) -> StanceTally:
     return {"counts": counts, "total": sum(counts.values())}
 
 
-def response_matrix(event: Event) -> ResponseMatrix:
+def _positions_on(event_id: int) -> QuerySet[Position]:
+    return (
+        Position.objects.filter(event_id=event_id)
+        .select_related("actor")
+        .only("id", "stance", "summary", "actor", *(f"actor__{name}" for name in ACTOR_BRIEF))
+        .order_by("actor__name", "actor_id", "id")
+    )
+
+
+def response_matrix(event: Event | Record) -> ResponseMatrix:
     """Who took which stance on an event: actors by name × every stance, in declared order.
 
     One query, however many positions: the cells list the positions themselves,
@@ -67,12 +77,14 @@ def response_matrix(event: Event) -> ResponseMatrix:
     """
     # What the cells show: position briefs, and each row's actor brief, read
     # as plain records: a busy event has thousands of positions, and building
-    # model instances would cost more than the query.
-    positions = as_records(
-        Position.objects.filter(event=event)
-        .select_related("actor")
-        .only("id", "stance", "summary", "actor", *(f"actor__{name}" for name in ACTOR_BRIEF))
-        .order_by("actor__name", "actor_id", "id")
+    # model instances would cost more than the query. Matrices differ only in
+    # the event, so the SQL is compiled once (tracker.api.compiled).
+    positions = keyed_records(
+        response_matrix,
+        _positions_on,
+        Position._meta.get_field("event"),
+        Position.objects.db,
+        event.pk,
     )
     rows: dict[int, MatrixRow] = {}
     for position in positions:

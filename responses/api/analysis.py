@@ -22,12 +22,15 @@ from responses.choices import MeasureKind, Stance
 from responses.filtersets import date_range
 from responses.models import Event, Measure
 from tracker.api.caching import cached_response
+from tracker.api.compiled import keyed_read
 from tracker.api.csv import csv_text
 from tracker.api.filtersets import BaseFilterSet, SlugFilter
 from tracker.api.pagination import LimitOffsetPagination
 from tracker.api.queries import brief_columns
+from tracker.api.records import Record
 from tracker.api.representation import FastRepresentation, UniformRepresentation
 from tracker.api.schema import AutoSchema
+from tracker.api.viewsets import read_object
 
 # Response matrix
 
@@ -191,6 +194,13 @@ class EventMatrixView(generics.RetrieveAPIView):
 
     def get_renderers(self) -> list[BaseRenderer]:
         return [*super().get_renderers(), MatrixCSVRenderer()]
+
+    def get_object(self) -> Event | Record:
+        """DRF's, but JSON and CSV read the event's brief by compiled SQL (tracker.api.compiled)."""
+        if self.request.accepted_renderer.format not in {"json", "csv"}:
+            return super().get_object()
+        read = keyed_read(type(self), self.queryset, self.lookup_field, self.get_queryset().db)
+        return super().get_object() if read is None else read_object(self, read)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return cached_response(

@@ -15,6 +15,7 @@ from rest_framework.test import APIClient
 from actors.choices import ActorKind
 from responses.choices import Stance
 from tests.factories import make_actor, make_event, make_position
+from tests.test_keyed_reads import compilations
 from tracker.api.representation import FastRepresentation, UniformRepresentation
 
 pytestmark = pytest.mark.django_db
@@ -166,6 +167,26 @@ def test_the_matrix_costs_the_same_queries_however_many_positions(
     with django_assert_max_num_queries(2):
         response = api_client.get(matrix_url(event.slug))
     assert response.json()["totals"]["total"] == 25
+
+
+def test_matrices_are_compiled_once_whatever_the_event(
+    api_client: APIClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = make_event(), make_event()
+    make_position(event=first)
+    spoken = make_position(event=second, actor=make_actor(name="Second speaker"))
+    assert api_client.get(matrix_url(first.slug)).status_code == 200
+
+    compiled = compilations(monkeypatch)
+    matrix = api_client.get(matrix_url(second.slug)).json()
+    as_csv = api_client.get(matrix_url(second.slug), {"format": "csv"})
+
+    assert compiled == []
+    assert matrix["event"]["slug"] == second.slug
+    [row] = matrix["rows"]
+    assert row["actor"]["name"] == "Second speaker"
+    assert [cell["id"] for cell in row["cells"][spoken.stance]] == [spoken.pk]
+    assert csv_rows(as_csv.content)[1][:2] == [spoken.actor.slug, "Second speaker"]
 
 
 def csv_rows(content: bytes) -> list[list[str]]:

@@ -190,3 +190,34 @@ def keyed_read(
         except (TypeError, ValueError, ValidationError):
             _compiled[key] = None
     return _compiled[key]
+
+
+class KeyedRecords:
+    """A queryset's records for one value of a field: ``make(value)``'s rows, as records.
+
+    For lists whose SQL differs only in one key, such as the positions of an
+    event's response matrix.
+    """
+
+    def __init__(self, make: Callable[[Any], QuerySet[Any]], field: Field, using: str) -> None:
+        self.statement = Statement(make, field, using)
+        self.build = record_builder(self.statement.klass_info, self.statement.select)
+
+    def records(self, value: Any) -> list[Record]:
+        build = self.build
+        return [build(row) for row in self.statement.rows(value)]  # type: ignore[misc]
+
+
+_compiled_records: dict[tuple[Any, str], KeyedRecords] = {}
+
+
+def keyed_records(
+    owner: Any, make: Callable[[Any], QuerySet[Any]], field: Field, using: str, value: Any
+) -> list[Record]:
+    """``make(value)``'s records, by SQL compiled once per ``owner`` and database."""
+    key = (owner, using)
+    read = _compiled_records.get(key)
+    if read is None:
+        # Two threads may both compile the first time; either result serves.
+        read = _compiled_records[key] = KeyedRecords(make, field, using)
+    return read.records(value)
