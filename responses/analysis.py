@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import statistics
 from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
@@ -151,18 +152,23 @@ def follow_through(measures: QuerySet[Measure]) -> list[dict[str, Any]]:
             reached_adoption=Count("status_changes", filter=adoption),
             adopted_on=first_adopted_on,
         )
+        # Tuples: a page of busy actors has thousands of measures, and a dict each costs.
+        .values_list("actor", *_FollowThroughTally.READS)
     )
     tallies: dict[int, _FollowThroughTally] = {}
-    for measure in histories:
-        tally = tallies.get(measure["actor"])
+    for actor, *measure in histories:
+        tally = tallies.get(actor)
         if tally is None:
-            tally = tallies[measure["actor"]] = _FollowThroughTally()
-        tally.add(measure)
+            tally = tallies[actor] = _FollowThroughTally()
+        tally.add(*measure)
     return [tally.row(actor) for actor, tally in tallies.items()]
 
 
 class _FollowThroughTally:
     """One actor's figures, measure by measure."""
+
+    # What ``add`` reads of each measure, in its order.
+    READS = ("status", "announced_on", "left_threat", "reached_adoption", "adopted_on")
 
     def __init__(self) -> None:
         self.statuses = dict.fromkeys(MeasureStatus.values, 0)
@@ -170,16 +176,22 @@ class _FollowThroughTally:
         self.carried_out = 0
         self.days_to_adoption: list[int] = []
 
-    def add(self, measure: Mapping[str, Any]) -> None:
-        status = measure["status"]
+    def add(
+        self,
+        status: str,
+        announced_on: datetime.date | None,
+        left_threat: int,
+        reached_adoption: int,
+        adopted_on: datetime.date | None,
+    ) -> None:
         self.statuses[status] += 1
-        if not (status == MeasureStatus.THREATENED or measure["left_threat"]):
+        if not (status == MeasureStatus.THREATENED or left_threat):
             return
         self.threats += 1
-        if status in ADOPTION_STATUSES or measure["reached_adoption"]:
+        if status in ADOPTION_STATUSES or reached_adoption:
             self.carried_out += 1
-            if measure["announced_on"] is not None and measure["adopted_on"] is not None:
-                self.days_to_adoption.append((measure["adopted_on"] - measure["announced_on"]).days)
+            if announced_on is not None and adopted_on is not None:
+                self.days_to_adoption.append((adopted_on - announced_on).days)
 
     def row(self, actor: int) -> dict[str, Any]:
         ratio = None
