@@ -33,8 +33,6 @@ from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 import orjson
 import psycopg
 
-from tracker.startup import COLLECTOR_THRESHOLDS  # a constant: no Django is loaded
-
 DATABASE_URL = os.environ["DATABASE_URL"]
 COUNT_CAP = int(os.environ.get("API_EXACT_COUNT_LIMIT", "20000"))
 DEFAULT_LIMIT, MAX_LIMIT = 50, 500
@@ -721,7 +719,5 @@ def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> 
 
 
 # The API's entry points take what they loaded out of garbage collection
-# and collect less often (tracker.startup); the floor does the same, so
-# neither pays for what the other does not.
+# (tracker.startup); the floor does the same, so neither pays for it.
 gc.freeze()
-gc.set_threshold(*COLLECTOR_THRESHOLDS)
