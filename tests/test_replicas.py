@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 
 from actors.models import Actor
 from tests.conftest import REPLICA
-from tests.factories import make_actor
+from tests.factories import make_actor, make_event, make_position
 from tracker.db import ReplicaRouter, primary_only
 
 pytestmark = pytest.mark.django_db(transaction=True, databases=["default", REPLICA])
@@ -78,3 +78,16 @@ def test_right_after_a_write_reads_stay_on_the_primary(
     with queries_on(replica) as on_replica:
         assert api_client.get(url).json()["short_name"] == "NA"
     assert len(on_replica) == 0
+
+
+def test_a_response_matrix_reads_its_event_and_positions_on_the_replica(
+    replica: str, api_client: APIClient
+) -> None:
+    event = make_event()
+    make_position(event=event)
+    url = reverse("api:event-matrix", kwargs={"slug": event.slug})
+    with queries_on("default") as primary, queries_on(replica) as on_replica:
+        matrix = api_client.get(url).json()
+    assert matrix["totals"]["total"] == 1
+    assert len(on_replica) == 2
+    assert len(primary) == 0

@@ -362,3 +362,16 @@ def test_follow_through_rounds_an_exact_half_up(api_client: APIClient) -> None:
     assert rows["atlantis"]["threats"] == 16
     assert rows["atlantis"]["carried_out"] == 1
     assert rows["atlantis"]["follow_through"] == 0.063
+
+
+def test_measures_alike_in_all_but_their_key_count_one_each(api_client: APIClient) -> None:
+    # Each measure is one row of the query however alike two of them are.
+    actor = make_actor(slug="twins")
+    target = make_actor()
+    for _ in range(2):
+        record(actor, target, ("adopted", day(1, 11)), announced_on=day(1, 1))
+
+    row = rows_by_actor(api_client.get(URL))["twins"]
+
+    assert (row["measures"], row["adopted"], row["threats"], row["carried_out"]) == (2, 2, 2, 2)
+    assert row["median_days_to_adoption"] == 10.0
