@@ -22,7 +22,6 @@ from django.db.models import CharField, Field, IntegerField, Model, Prefetch, Qu
 from django.db.models.sql.query import Query
 
 from tracker.api.records import (
-    Builder,
     Record,
     briefs_rows,
     children_rows,
@@ -109,6 +108,29 @@ class Statement:
         return rows
 
 
+class KeyedRecords:
+    """A queryset's records for one value of a field: ``make(value)``'s rows, as records.
+
+    For reads whose SQL differs only in one key: a detail's row
+    (``KeyedRead``), the positions of an event's response matrix.
+    """
+
+    def __init__(self, make: Callable[[Any], QuerySet[Any]], field: Field, using: str) -> None:
+        self.statement = Statement(make, field, using)
+        self.build = record_builder(self.statement.klass_info, self.statement.select)
+
+    def records(self, value: Any) -> list[Record]:
+        build, annotations = self.build, self.statement.annotations
+        records = []
+        for row in self.statement.rows(value):
+            record = build(row)
+            assert record is not None  # the main row always has its key
+            for name, at in annotations:
+                setattr(record, name, row[at])
+            records.append(record)
+        return records
+
+
 class KeyedRead:
     """A read queryset's record for one value of a field, or None.
 
@@ -122,10 +144,9 @@ class KeyedRead:
         if not isinstance(field, Field):
             raise TypeError(f"{lookup_field!r} is not a field of {model.__name__}")
         # As get(): no ordering, and two rows at most, enough to tell one record from several.
-        self.main = Statement(
+        self.main = KeyedRecords(
             lambda value: queryset.filter(**{lookup_field: value}).order_by()[:2], field, using
         )
-        self.build = record_builder(self.main.klass_info, self.main.select)
         state: Any = queryset  # Django's private queryset state, which the stubs leave out
         self.related = [
             self._related(model, lookup, using) for lookup in state._prefetch_related_lookups
@@ -135,39 +156,33 @@ class KeyedRead:
     @staticmethod
     def _related(
         model: type[Model], lookup: Prefetch, using: str
-    ) -> tuple[Prefetch, Statement, Builder | None]:
-        """The statement of a prefetch, and how to build its records (None: briefs)."""
+    ) -> tuple[Prefetch, KeyedRecords | Statement]:
+        """How to read a prefetch: its children as records, or the rows of its briefs."""
         reverse = reverse_relation(model, lookup)
         if reverse is not None:
-            statement = Statement(
+            children = KeyedRecords(
                 lambda value: children_rows(model, lookup, [value]), reverse.field, using
             )
-            return lookup, statement, record_builder(statement.klass_info, statement.select)
+            return lookup, children
         relation = model._meta.get_field(lookup.prefetch_through)
         owner: Field = relation.remote_field.through._meta.get_field(  # type: ignore[union-attr]
             relation.m2m_field_name()  # type: ignore[union-attr]
         )
-        statement = Statement(lambda value: briefs_rows(model, lookup, [value]), owner, using)
-        return lookup, statement, None
+        return lookup, Statement(lambda value: briefs_rows(model, lookup, [value]), owner, using)
 
     def get(self, value: Any) -> Record | None:
-        rows = self.main.rows(value)
-        if not rows:
+        found = self.main.records(value)
+        if not found:
             return None
-        if len(rows) > 1:
+        if len(found) > 1:
             raise MultipleObjectsReturned(f"more than one {self.model.__name__} for {value!r}")
-        row = rows[0]
-        record = self.build(row)
-        assert record is not None  # the main row always has its key
-        for name, at in self.main.annotations:
-            setattr(record, name, row[at])
-        for lookup, statement, build in self.related:
-            rows = statement.rows(record.pk)
-            if build is None:
-                fill_briefs([record], self.model, lookup, rows)
+        record = found[0]
+        for lookup, read in self.related:
+            if isinstance(read, KeyedRecords):
+                children = read.records(record.pk)
+                fill_children([record], self.model, lookup, children)
             else:
-                children = [build(row) for row in rows]
-                fill_children([record], self.model, lookup, children)  # type: ignore[arg-type]
+                fill_briefs([record], self.model, lookup, read.rows(record.pk))
         return record
 
 
@@ -190,22 +205,6 @@ def keyed_read(
         except (TypeError, ValueError, ValidationError):
             _compiled[key] = None
     return _compiled[key]
-
-
-class KeyedRecords:
-    """A queryset's records for one value of a field: ``make(value)``'s rows, as records.
-
-    For lists whose SQL differs only in one key, such as the positions of an
-    event's response matrix.
-    """
-
-    def __init__(self, make: Callable[[Any], QuerySet[Any]], field: Field, using: str) -> None:
-        self.statement = Statement(make, field, using)
-        self.build = record_builder(self.statement.klass_info, self.statement.select)
-
-    def records(self, value: Any) -> list[Record]:
-        build = self.build
-        return [build(row) for row in self.statement.rows(value)]  # type: ignore[misc]
 
 
 _compiled_records: dict[tuple[Any, str], KeyedRecords] = {}
