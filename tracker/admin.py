@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -21,6 +22,11 @@ from tracker.imports import IMPORT_EXPORT_FORMATS
 
 # Paging is not part of what a filter selects.
 NOT_SAVED = frozenset({"p", "_changelist_filters"})
+
+
+def can_save_filters(request: HttpRequest) -> bool:
+    """Saving a list's filters writes a saved filter, and shared ones reach every curator."""
+    return request.user.has_perm("responses.add_savedfilter")
 
 
 class SavedFiltersMixin(admin.ModelAdmin):
@@ -59,6 +65,7 @@ class SavedFiltersMixin(admin.ModelAdmin):
                     content_type=ContentType.objects.get_for_model(self.model),
                 ),
                 "current_query": query.urlencode(),
+                "can_save_filters": can_save_filters(request),
                 "save_filter_url": reverse(
                     f"{self.admin_site.name}:{self.opts.app_label}_"
                     f"{self.opts.model_name}_save_filters"
@@ -72,8 +79,8 @@ class SavedFiltersMixin(admin.ModelAdmin):
         changelist = reverse(
             f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_changelist"
         )
-        if not self.has_view_permission(request):
-            return HttpResponseRedirect(changelist)
+        if not self.has_view_permission(request) or not can_save_filters(request):
+            raise PermissionDenied
         name = request.POST.get("name", "").strip()[:100]
         query = request.POST.get("query", "").lstrip("?")
         if not name or not query:
@@ -100,12 +107,40 @@ class SavedFiltersMixin(admin.ModelAdmin):
 class HistoryAdmin(SavedFiltersMixin, SimpleHistoryAdmin):
     """Shows each record's history (who, when, what changed) and can revert to a version."""
 
+    def history_form_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        version_id: str,
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        # simple-history lets anyone who may read a version save it back: the
+        # "view" page is also the revert form. Reverting is a change.
+        if request.method == "POST" and not self.has_change_permission(request):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
-class CuratedAdmin(ImportExportModelAdmin, HistoryAdmin):
+
+class PermissionCheckedImportExport(ImportExportModelAdmin):
+    """Import and export with the model permissions the API asks for.
+
+    django-import-export lets any staff user import unless told otherwise. An
+    import creates and updates rows, so it needs both the add and the change
+    permission; an export is a read.
+    """
+
+    formats = IMPORT_EXPORT_FORMATS
+
+    def has_import_permission(self, request: HttpRequest) -> bool:
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def has_export_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request)
+
+
+class CuratedAdmin(PermissionCheckedImportExport, HistoryAdmin):
     """History, plus import (with a dry run) and export as CSV, JSON and XLSX."""
 
-    formats = IMPORT_EXPORT_FORMATS
 
-
-class ImportExportAdmin(SavedFiltersMixin, ImportExportModelAdmin):
-    formats = IMPORT_EXPORT_FORMATS
+class ImportExportAdmin(SavedFiltersMixin, PermissionCheckedImportExport):
+    """Import and export, for records that keep no history."""

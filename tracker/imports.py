@@ -16,6 +16,8 @@ from django.db.models import Model
 from import_export import resources, widgets
 from import_export.formats.base_formats import CSV, JSON, XLSX
 
+from tracker.api.csv import from_spreadsheet_text, spreadsheet_text
+
 IMPORT_EXPORT_FORMATS = [CSV, JSON, XLSX]
 SEPARATOR = "|"
 
@@ -36,9 +38,23 @@ class ListWidget(widgets.Widget):
 
 class ValidatedResource(resources.ModelResource):
     """Runs the model's validation on every row; ``required_many`` lists M2M fields
-    that need at least one value (every claim cites a source)."""
+    that need at least one value (every claim cites a source).
+
+    Exports are opened in spreadsheets, so text that a spreadsheet would run as a
+    formula (``=``, ``+``, ``-``, ``@``, tab, carriage return) gets a leading
+    apostrophe in every format, as in the API's CSV; an import takes it off again.
+    """
 
     required_many: tuple[str, ...] = ()
+
+    def export_field(self, field: Any, instance: Model, **kwargs: Any) -> Any:
+        value = super().export_field(field, instance, **kwargs)
+        return spreadsheet_text(value) if isinstance(value, str) else value
+
+    def before_import_row(self, row: Any, **kwargs: Any) -> None:
+        for column, value in row.items():
+            if isinstance(value, str):
+                row[column] = from_spreadsheet_text(value)
 
     def import_instance(self, instance: Model, row: Any, **kwargs: Any) -> None:
         super().import_instance(instance, row, **kwargs)

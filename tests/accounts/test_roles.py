@@ -23,6 +23,7 @@ roles_migration = importlib.import_module("accounts.migrations.0001_roles")
 later_grants = importlib.import_module(
     "accounts.migrations.0003_history_and_saved_filter_permissions"
 )
+saving_filters = importlib.import_module("accounts.migrations.0004_curators_save_filters")
 
 RECORDS = {
     "actors": ["actor", "membership"],
@@ -85,6 +86,7 @@ HISTORY_VIEW = {
     "responses.view_historicalsource",
 }
 SAVED_FILTERS = {
+    "responses.add_savedfilter",
     "responses.view_savedfilter",
     "responses.change_savedfilter",
     "responses.delete_savedfilter",
@@ -118,6 +120,7 @@ class TestTheMigration:
         roles_migration.create_roles(django_apps, None)
         roles_migration.create_roles(django_apps, None)  # running twice changes nothing
         later_grants.forwards(django_apps, None)
+        saving_filters.forwards(django_apps, None)
         assert {name: group_perms(name) for name in ("curator", "reviewer")} == before
 
     def test_a_later_migration_can_extend_a_role_and_take_it_back(self) -> None:

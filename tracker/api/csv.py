@@ -20,6 +20,24 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 
 
+def spreadsheet_text(text: str) -> str:
+    """Text as a spreadsheet shows it and never runs it; a number stays a number."""
+    if not text.startswith(FORMULA_TRIGGERS):
+        return text
+    try:
+        decimal.Decimal(text)
+    except decimal.InvalidOperation:
+        return "'" + text
+    return text
+
+
+def from_spreadsheet_text(text: str) -> str:
+    """The text that ``spreadsheet_text`` or ``csv_cell`` protected, as it was."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_TRIGGERS):
+        return text[1:]
+    return text
+
+
 def csv_cell(value: Any) -> str:
     """One value as a CSV cell: empty for None, ISO dates, safe text."""
     kind = type(value)
