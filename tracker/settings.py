@@ -386,6 +386,8 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
     "anon": env.str("THROTTLE_ANON_RATE", default="120/minute"),
     "user": env.str("THROTTLE_USER_RATE", default="1200/minute"),
+    # Requests whose Authorization header fails, per address (accounts/authentication.py).
+    "failed_token": env.str("THROTTLE_FAILED_TOKEN_RATE", default="10/minute"),
 }
 # The proxies in front of the app: throttling then reads the client's address
 # from X-Forwarded-For; 0 trusts only the connecting address (not spoofable).
