@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpRequest
 from rest_framework import throttling
 from rest_framework.settings import api_settings
 
@@ -33,6 +34,15 @@ class UserRateThrottle(throttling.UserRateThrottle):
 
     def get_rate(self) -> str | None:
         return live_rate(self.scope)
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """The client's address as throttling sees it: behind NUM_PROXIES proxies, if any.
+
+    The login lockout (django-axes) uses it too, so both agree on who a client is.
+    """
+    # DRF's rule reads only the headers, which a Django request has as well.
+    return throttling.BaseThrottle().get_ident(request)  # type: ignore[arg-type]
 
 
 class FailedTokenThrottle(throttling.SimpleRateThrottle):
