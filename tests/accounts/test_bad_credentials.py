@@ -46,6 +46,22 @@ def assert_json_401(response: object) -> None:
 
 
 @pytest.fixture
+def robot(make_user: Callable[..., User]) -> User:
+    return make_user("robot")
+
+
+@pytest.fixture
+def good_key(robot: User) -> str:
+    _, key = issue_token(robot, name="mirror", read_only=False)
+    return key
+
+
+def send_unknown_tokens(client: Client, count: int) -> None:
+    for _ in range(count):
+        client.get(ACTORS, HTTP_AUTHORIZATION="Token " + "0" * 64)
+
+
+@pytest.fixture
 def no_error_logged(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
     with caplog.at_level(logging.WARNING):
         yield
@@ -64,14 +80,14 @@ class TestBadCredentials:
         response = getattr(client, method)(ACTORS, HTTP_AUTHORIZATION=header)
         assert_json_401(response)
 
-    def test_a_revoked_token_is_a_json_401(self, make_user: Callable[..., User]) -> None:
-        token, key = issue_token(make_user("robot"), name="mirror", read_only=False)
+    def test_a_revoked_token_is_a_json_401(self, robot: User) -> None:
+        token, key = issue_token(robot, name="mirror", read_only=False)
         token.delete()
         assert_json_401(Client().get(ACTORS, HTTP_AUTHORIZATION=f"Token {key}"))
 
-    def test_an_expired_token_is_a_json_401(self, make_user: Callable[..., User]) -> None:
+    def test_an_expired_token_is_a_json_401(self, robot: User) -> None:
         expired = timezone.now() - datetime.timedelta(minutes=1)
-        _, key = issue_token(make_user("robot"), name="mirror", read_only=False, expiry=expired)
+        _, key = issue_token(robot, name="mirror", read_only=False, expiry=expired)
         assert_json_401(Client().get(ACTORS, HTTP_AUTHORIZATION=f"Token {key}"))
 
     def test_a_made_up_session_cookie_reads_as_anonymous_and_cannot_write(self) -> None:
@@ -118,25 +134,17 @@ class TestRepeatedBadTokens:
         assert response.json()["errors"][0]["code"] == "throttled"
         assert 0 < int(response["Retry-After"]) <= 60
 
-    def test_a_throttled_client_is_refused_even_with_a_good_token(
-        self, make_user: Callable[..., User]
-    ) -> None:
-        _, key = issue_token(make_user("robot"), name="mirror", read_only=False)
+    def test_a_throttled_client_is_refused_even_with_a_good_token(self, good_key: str) -> None:
         client = Client()
-        for _ in range(3):
-            client.get(ACTORS, HTTP_AUTHORIZATION="Token " + "0" * 64)
-        assert client.get(ACTORS, HTTP_AUTHORIZATION=f"Token {key}").status_code == 429
+        send_unknown_tokens(client, 3)
+        assert client.get(ACTORS, HTTP_AUTHORIZATION=f"Token {good_key}").status_code == 429
 
-    def test_good_tokens_and_other_addresses_are_not_counted(
-        self, make_user: Callable[..., User]
-    ) -> None:
-        _, key = issue_token(make_user("robot"), name="mirror", read_only=False)
+    def test_good_tokens_and_other_addresses_are_not_counted(self, good_key: str) -> None:
         client = Client()
         for _ in range(5):
-            assert client.get(ACTORS, HTTP_AUTHORIZATION=f"Token {key}").status_code == 200
-        for _ in range(3):
-            client.get(ACTORS, HTTP_AUTHORIZATION="Token " + "0" * 64)
-        other = client.get(ACTORS, HTTP_AUTHORIZATION=f"Token {key}", REMOTE_ADDR="10.0.0.9")
+            assert client.get(ACTORS, HTTP_AUTHORIZATION=f"Token {good_key}").status_code == 200
+        send_unknown_tokens(client, 3)
+        other = client.get(ACTORS, HTTP_AUTHORIZATION=f"Token {good_key}", REMOTE_ADDR="10.0.0.9")
         assert other.status_code == 200
         # Without any Authorization header the client is an anonymous reader as before.
         assert client.get(ACTORS).status_code == 200
