@@ -24,8 +24,8 @@ if REPLICA not in settings.DATABASES:
 @pytest.fixture(autouse=True, scope="session")
 def _no_throttling() -> Iterator[None]:
     """Tests send many requests from one address: throttling is tested on its own
-    (tests/test_throttling.py), with its own rates."""
-    rates = {"anon": None, "user": None}
+    (tests/test_security.py, tests/accounts/test_bad_credentials.py), with its own rates."""
+    rates = {"anon": None, "user": None, "failed_token": None}
     with override_settings(
         REST_FRAMEWORK={**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
     ):

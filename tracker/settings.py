@@ -7,6 +7,7 @@ with nothing set, the project runs on a local SQLite file with DEBUG on.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, cast
 
@@ -220,6 +221,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # django-axes logs failed logins and lockouts as warnings, and chatter below them.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 REST_FRAMEWORK = {
@@ -332,7 +335,7 @@ SPECTACULAR_SETTINGS = {
 # Hardening: outages, body size, throttling, CORS, idempotent POSTs.
 # Kept together here so the production posture reads in one place.
 
-INSTALLED_APPS += ["corsheaders", "idempotency"]
+INSTALLED_APPS += ["corsheaders", "idempotency", "axes"]
 
 # Outermost: a body over the limit is refused before anything reads it, and a
 # database outage anywhere becomes a JSON 503.
@@ -346,6 +349,8 @@ MIDDLEWARE.insert(
     "corsheaders.middleware.CorsMiddleware",
 )
 MIDDLEWARE.append("tracker.middleware.ApiSecurityHeadersMiddleware")
+# Last, as django-axes asks: turns a locked-out login into its 429 page.
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
 
 # Browser clients on other origins: only those listed may read the API.
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
@@ -386,6 +391,8 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
     "anon": env.str("THROTTLE_ANON_RATE", default="120/minute"),
     "user": env.str("THROTTLE_USER_RATE", default="1200/minute"),
+    # Requests whose Authorization header fails, per address (accounts/authentication.py).
+    "failed_token": env.str("THROTTLE_FAILED_TOKEN_RATE", default="10/minute"),
 }
 # The proxies in front of the app: throttling then reads the client's address
 # from X-Forwarded-For; 0 trusts only the connecting address (not spoofable).
@@ -409,6 +416,24 @@ cast(dict[str, Any], SPECTACULAR_SETTINGS)["ENUM_NAME_OVERRIDES"].update(
         "ErrorCode503Enum": "tracker.api.errors.ErrorCode503Enum.choices",
     }
 )
+
+# Password guessing at /admin/login/ and /api-auth/login/ (django-axes): after
+# LOGIN_FAILURE_LIMIT failures for one username from one address, that pair
+# is locked out, right password or not, for LOGIN_COOLOFF_MINUTES, or until an
+# admin deletes its row under "Axes > Access attempts" (or runs
+# `manage.py axes_reset_username NAME`). Attempts are kept in the database, so
+# every process shares them without a shared cache. API tokens never pass
+# through here: FailedTokenThrottle counts those.
+AUTHENTICATION_BACKENDS = [
+    "accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.float("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The client address as the throttles read it, behind NUM_PROXIES proxies.
+AXES_CLIENT_IP_CALLABLE = "tracker.api.throttling.client_address"
 
 # Replayed answers to POSTs with an Idempotency-Key are kept this long.
 IDEMPOTENCY_KEY_TTL_HOURS = 24
