@@ -157,6 +157,8 @@ def main() -> int:
     arguments.port = arguments.port or free_port(8200, 8299)
     cluster = Cluster(own_name(), arguments.pg_port or free_port(5440, 5499))
     environment = production_environment(cluster.url)
+    # Clients keep their connections between requests; a stop need not wait long.
+    environment |= {"GUNICORN_KEEPALIVE": "10", "GUNICORN_GRACEFUL_TIMEOUT": "5"}
     os.environ.update(environment)
     server: subprocess.Popen | None = None
     failures: list[str] = []

@@ -35,24 +35,25 @@ def production_environment(database_url: str) -> dict[str, str]:
 
 
 def start_server(
-    port: int, environment: dict[str, str], workers: int, threads: int
+    port: int, environment: dict[str, str], workers: int | None = None, threads: int | None = None
 ) -> subprocess.Popen:
+    """gunicorn as deployed (gunicorn.conf.py), with these workers and threads if given."""
+    layout = {
+        name: str(value)
+        for name, value in (("WEB_CONCURRENCY", workers), ("GUNICORN_THREADS", threads))
+        if value is not None
+    }
     command = [
         sys.executable, "-m", "gunicorn", "tracker.wsgi",
+        "--config", str(ROOT / "gunicorn.conf.py"),
         "--bind", f"127.0.0.1:{port}",
-        "--workers", str(workers),
-        "--threads", str(threads),
-        "--worker-class", "gthread",
-        "--timeout", "30",
-        "--graceful-timeout", "5",
-        "--keep-alive", "10",
         "--log-level", "warning",
     ]  # fmt: skip
     # The server's own log (tracebacks of the 503s during an outage) goes to a file.
     server = subprocess.Popen(
         command,
         cwd=ROOT,
-        env={**os.environ, **environment},
+        env={**os.environ, **environment, **layout},
         stdout=SERVER_LOG.open("wb"),
         stderr=subprocess.STDOUT,
     )

@@ -54,8 +54,9 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--positions", type=int, default=20000, help="made-up positions")
     parser.add_argument("--port", type=int, default=None, help="HTTP port (8200-8299)")
     parser.add_argument("--pg-port", type=int, default=None, help="PostgreSQL port (5440-5499)")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=4, help="threads per worker")
+    # By default the layout gunicorn.conf.py ships.
+    parser.add_argument("--workers", type=int, default=None, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=None, help="threads per worker")
     return parser.parse_args()
 
 
