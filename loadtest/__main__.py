@@ -23,7 +23,13 @@ from collections import Counter
 from typing import Any
 
 from loadtest.cluster import Cluster, free_port, own_name
-from loadtest.server import SERVER_LOG, percentile, production_environment, start_server
+from loadtest.server import (
+    SERVER_LOG,
+    percentile,
+    production_environment,
+    start_server,
+    verdict,
+)
 from loadtest.verify import verify
 from loadtest.wire import NETWORK_ERROR, Connection
 from loadtest.workload import Client, Shared, Stats
@@ -223,14 +229,7 @@ def main() -> int:
 
         connections.close_all()
         cluster.drop()
-    print()
-    if failures:
-        print("LOAD TEST FAILED:")
-        for failure in failures:
-            print(f"  - {failure}")
-        return 1
-    print("Load test passed.")
-    return 0
+    return verdict("Load test", failures)
 
 
 def report_load(

@@ -74,3 +74,15 @@ def percentile(values: list[float], share: float) -> float:
     return (
         statistics.quantiles(values, n=100)[int(share * 100) - 1] if len(values) > 1 else values[0]
     )
+
+
+def verdict(name: str, failures: list[str]) -> int:
+    """Print the outcome of a load test; its exit status."""
+    print()
+    if failures:
+        print(f"{name.upper()} FAILED:")
+        for failure in failures:
+            print(f"  - {failure}")
+        return 1
+    print(f"{name} passed.")
+    return 0

@@ -31,7 +31,14 @@ from dataclasses import dataclass, field
 import psycopg
 
 from loadtest.cluster import Cluster, free_port, own_name
-from loadtest.server import ROOT, SERVER_LOG, percentile, production_environment, start_server
+from loadtest.server import (
+    ROOT,
+    SERVER_LOG,
+    percentile,
+    production_environment,
+    start_server,
+    verdict,
+)
 from loadtest.wire import HOST, NETWORK_ERROR, Connection
 
 EXPORT = "/api/v1/positions/export/"
@@ -283,14 +290,7 @@ def main() -> int:
         if server is not None:
             server.kill()
         cluster.drop()
-    print()
-    if failures:
-        print("SLOW READERS TEST FAILED:")
-        for failure in failures:
-            print(f"  - {failure}")
-        return 1
-    print("Slow readers test passed.")
-    return 0
+    return verdict("Slow readers test", failures)
 
 
 def report(
