@@ -138,3 +138,10 @@ bench-import: install
 		&& echo "The same file again (changes nothing):" \
 		&& $(PY) manage.py import_records --no-progress $$scratch/sample.jsonl; \
 		status=$$?; rm -rf $$scratch; exit $$status
+
+# Sixteen clients read the CSV export at 4 KB/s each for 60 s while /healthz and
+# a list are probed every half second; fails if /healthz fails or takes over 1 s.
+# Same cluster and ports as loadtest.
+.PHONY: loadtest-slow-readers
+loadtest-slow-readers: install
+	$(PY) -m loadtest.slow_readers --duration 60 --readers 16 --rate 4096

@@ -15,24 +15,26 @@ import argparse
 import os
 import secrets
 import signal
-import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 from loadtest.cluster import Cluster, free_port, own_name
+from loadtest.server import (
+    SERVER_LOG,
+    percentile,
+    production_environment,
+    start_server,
+    verdict,
+)
 from loadtest.verify import verify
 from loadtest.wire import NETWORK_ERROR, Connection
 from loadtest.workload import Client, Shared, Stats
 
-ROOT = Path(__file__).resolve().parent.parent
 SHARED_MEASURES = 6
-SERVER_LOG = Path(tempfile.gettempdir()) / f"tracker-loadtest-server-{os.getpid()}.log"
 
 
 def parse_arguments() -> argparse.Namespace:
@@ -47,23 +49,6 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=8, help="threads per worker")
     return parser.parse_args()
-
-
-def production_environment(cluster: Cluster) -> dict[str, str]:
-    return {
-        "DJANGO_SETTINGS_MODULE": "tracker.settings",
-        "DATABASE_URL": cluster.url,
-        "DEBUG": "false",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        # Plain HTTP on the loopback: no TLS to redirect to.
-        "SECURE_SSL_REDIRECT": "false",
-        "CONN_MAX_AGE": "60",
-        # One address sends everything here: throttling would measure itself.
-        "THROTTLE_ANON_RATE": "1000000/minute",
-        "THROTTLE_USER_RATE": "1000000/minute",
-        "LOG_LEVEL": "WARNING",
-    }
 
 
 def prepare_database(run_id: str) -> tuple[str, list[int], list[int]]:
@@ -114,37 +99,6 @@ def api_token(user: Any) -> str:
 
     _token, key = issue_token(user, name="load test", read_only=False)
     return str(key)
-
-
-def start_server(arguments: argparse.Namespace, environment: dict[str, str]) -> subprocess.Popen:
-    command = [
-        sys.executable, "-m", "gunicorn", "tracker.wsgi",
-        "--bind", f"127.0.0.1:{arguments.port}",
-        "--workers", str(arguments.workers),
-        "--threads", str(arguments.threads),
-        "--worker-class", "gthread",
-        "--timeout", "30",
-        "--graceful-timeout", "5",
-        "--keep-alive", "10",
-        "--log-level", "warning",
-    ]  # fmt: skip
-    # The server's own log (tracebacks of the 503s during an outage) goes to a file.
-    server = subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env={**os.environ, **environment},
-        stdout=SERVER_LOG.open("wb"),
-        stderr=subprocess.STDOUT,
-    )
-    probe = Connection(arguments.port)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if probe.request("GET", "/healthz").status == 200:
-            probe.close()
-            return server
-        time.sleep(0.3)
-    server.terminate()
-    raise SystemExit("gunicorn did not answer /healthz within 30 s")
 
 
 class OutageProbe(threading.Thread):
@@ -203,20 +157,14 @@ def deadlocks_logged(cluster: Cluster, since_bytes: int) -> int:
         return 0
 
 
-def percentile(values: list[float], share: float) -> float:
-    if not values:
-        return 0.0
-    return (
-        statistics.quantiles(values, n=100)[int(share * 100) - 1] if len(values) > 1 else values[0]
-    )
-
-
 def main() -> int:
     arguments = parse_arguments()
     run_id = f"L{secrets.token_hex(3)}"
     arguments.port = arguments.port or free_port(8200, 8299)
     cluster = Cluster(own_name(), arguments.pg_port or free_port(5440, 5499))
-    environment = production_environment(cluster)
+    environment = production_environment(cluster.url)
+    # Clients keep their connections between requests; a stop need not wait long.
+    environment |= {"GUNICORN_KEEPALIVE": "10", "GUNICORN_GRACEFUL_TIMEOUT": "5"}
     os.environ.update(environment)
     server: subprocess.Popen | None = None
     failures: list[str] = []
@@ -226,7 +174,7 @@ def main() -> int:
         cluster.create()
         token, source_ids, measure_ids = prepare_database(run_id)
         log_start = cluster.log_file.stat().st_size if cluster.log_file.exists() else 0
-        server = start_server(arguments, environment)
+        server = start_server(arguments.port, environment, arguments.workers, arguments.threads)
         if not check_body_limit(arguments.port, token):
             failures.append("a body over the limit was not refused with a 413 JSON error")
         started = time.monotonic()
@@ -281,14 +229,7 @@ def main() -> int:
 
         connections.close_all()
         cluster.drop()
-    print()
-    if failures:
-        print("LOAD TEST FAILED:")
-        for failure in failures:
-            print(f"  - {failure}")
-        return 1
-    print("Load test passed.")
-    return 0
+    return verdict("Load test", failures)
 
 
 def report_load(

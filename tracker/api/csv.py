@@ -16,6 +16,8 @@ from typing import Any
 
 from django.http import StreamingHttpResponse
 
+from tracker.api.streams import EXPORT_STREAMS, SlotStreamingHttpResponse
+
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 
@@ -125,9 +127,12 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
 
 def streaming_csv_response(filename: str, chunks: Iterable[str]) -> StreamingHttpResponse:
     """Send CSV as it is produced (``csv_chunks``, say), so memory stays flat
-    however many rows there are."""
-    response = StreamingHttpResponse(
-        (chunk.encode("utf-8") for chunk in chunks), content_type=CSV_CONTENT_TYPE
+    however many rows there are; 503 (``ExportsBusy``) when this process already
+    streams as many as it may (``tracker.api.streams``)."""
+    response = SlotStreamingHttpResponse(
+        (chunk.encode("utf-8") for chunk in chunks),
+        content_type=CSV_CONTENT_TYPE,
+        streams=EXPORT_STREAMS,
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

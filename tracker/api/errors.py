@@ -8,6 +8,8 @@ come from the database and from Django rather than from DRF.
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
@@ -16,9 +18,12 @@ from django.db.models import TextChoices as _TextChoices
 from drf_standardized_errors.handler import ExceptionHandler as BaseExceptionHandler
 from drf_standardized_errors.openapi_serializers import ClientErrorEnum, ServerErrorEnum
 from rest_framework import exceptions, serializers, status
+from rest_framework.response import Response
 
 from tracker.api.serializers import model_errors_as_api_errors
 from tracker.outages import RETRY_AFTER_SECONDS, database_unavailable, transaction_conflict
+
+logger = logging.getLogger(__name__)
 
 
 class ConflictError(exceptions.APIException):
@@ -46,6 +51,14 @@ class ServiceUnavailable(exceptions.APIException):
     wait = RETRY_AFTER_SECONDS
 
 
+class ExportsBusy(ServiceUnavailable):
+    """The process streams as many exports as it may (``tracker.api.streams``)."""
+
+    default_detail = (
+        "This server is sending as many exports as it can at once. Retry after the time given."
+    )
+
+
 def describe_protection(exc: ProtectedError | RestrictedError) -> str:
     objects = list(
         exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects
@@ -56,6 +69,14 @@ def describe_protection(exc: ProtectedError | RestrictedError) -> str:
 
 
 class ExceptionHandler(BaseExceptionHandler):
+    def report_exception(self, exc: exceptions.APIException, response: Response) -> None:
+        # A full export cap is the server working as planned: one line for the
+        # operator, not a traceback and an error report per refused client.
+        if isinstance(exc, ExportsBusy):
+            logger.warning("Export refused, every export slot of this process is taken")
+            return
+        super().report_exception(exc, response)
+
     def convert_known_exceptions(self, exc: Exception) -> Exception:
         if isinstance(exc, ProtectedError | RestrictedError):
             return ProtectedRecord(describe_protection(exc))

@@ -1,0 +1,66 @@
+"""gunicorn's settings for the tracker: what bin/serve and the load tests run.
+
+gunicorn reads ./gunicorn.conf.py by itself when started from this directory;
+elsewhere pass ``-c /path/to/gunicorn.conf.py``. Each setting can be changed
+from the environment (below) and, as always, from gunicorn's command line.
+
+Threads, not processes, carry the load: a gthread worker keeps a slow client
+on a thread of its own and idle keep-alive connections on none. The CSV export
+streams for as long as its client reads, so each process streams at most
+EXPORT_STREAMS_PER_PROCESS exports at once (Django setting, default 2) and
+answers one more with a 503: the other THREADS minus that many threads stay
+free for /healthz and the API, whatever the exporting clients do.
+
+Each thread keeps at most one PostgreSQL connection (CONN_MAX_AGE), so the
+server opens at most WEB_CONCURRENCY x GUNICORN_THREADS of them (16 here), and
+holds at most WEB_CONCURRENCY x EXPORT_STREAMS_PER_PROCESS long export
+transactions.
+
+    HOST, PORT              where to listen (127.0.0.1:8000)
+    WEB_CONCURRENCY         worker processes (2; about one per core)
+    GUNICORN_THREADS        threads per worker (8)
+    GUNICORN_TIMEOUT        seconds a worker may stop answering the master
+                            before it is restarted (30). With gthread the
+                            master checks a heartbeat the worker's main loop
+                            sends every second, not the length of a request:
+                            an export that streams for ten minutes is not cut.
+    GUNICORN_GRACEFUL_TIMEOUT  seconds requests in flight get to finish on a
+                            restart or stop (30); an export still streaming
+                            then is cut, which its client sees (the chunked
+                            body never ends), never a short file that looks whole.
+    GUNICORN_KEEPALIVE      seconds an idle keep-alive connection stays open (5)
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+workers = _int("WEB_CONCURRENCY", 2)
+worker_class = "gthread"
+threads = _int("GUNICORN_THREADS", 8)
+timeout = _int("GUNICORN_TIMEOUT", 30)
+graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
+keepalive = _int("GUNICORN_KEEPALIVE", 5)
+# One fixed socket path would clash between two servers on a machine.
+control_socket_disable = True
+
+
+def post_worker_init(worker: Any) -> None:
+    """Warn when exports may take every thread of a worker (see the docstring)."""
+    from django.conf import settings
+
+    streams = settings.EXPORT_STREAMS_PER_PROCESS
+    if streams >= worker.cfg.threads:
+        worker.log.warning(
+            "EXPORT_STREAMS_PER_PROCESS (%s) is not below the threads per worker (%s): "
+            "slow export readers can hold every thread and /healthz will wait behind them.",
+            streams,
+            worker.cfg.threads,
+        )
