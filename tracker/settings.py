@@ -378,17 +378,7 @@ CORS_EXPOSE_HEADERS = (
     "idempotent-replayed",
 )
 
-# Throttling counts live in the cache: per process in memory, or shared in Redis.
-if _redis_url := env.str("REDIS_URL", default=""):
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": _redis_url,
-        }
-    }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-
+# Throttling counts live in CACHES: per process in memory, or shared in Redis.
 REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
     "tracker.api.throttling.AnonymousRateThrottle",
     "tracker.api.throttling.UserRateThrottle",
