@@ -14,6 +14,7 @@ from responses.models import Conflict, Event, Measure, Position, Source
 from tracker.api.fields import BriefRelatedField, IdentityField
 from tracker.api.serializers import BriefSerializer
 from tracker.choices import DatePrecision
+from tracker.limits import MAX_SOURCES
 
 
 class SourceBriefSerializer(BriefSerializer):
@@ -87,15 +88,17 @@ def source_field(**kwargs: Any) -> BriefRelatedField:
     )
 
 
-def sources_field() -> BriefRelatedField:
-    """At least one source: every claim in the tracker is cited."""
+def sources_field(*, required: bool = True) -> BriefRelatedField:
+    """At least one source: every claim in the tracker is cited (``required``)."""
     return BriefRelatedField(
         brief=SourceBriefSerializer,
         lookup_field="pk",
         queryset=Source.objects.all(),
         many=True,
-        allow_empty=False,
-        help_text="Ids of the sources (at least one).",
+        required=required,
+        allow_empty=not required,
+        max_length=MAX_SOURCES,
+        help_text="Ids of the sources (at least one)." if required else "Ids of the sources.",
     )
 
 

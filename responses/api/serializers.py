@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Prefetch, prefetch_related_objects
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -28,7 +29,13 @@ from responses.models import (
     Position,
     Source,
 )
-from tracker.api.fields import BriefRelatedField, IdentityField
+from responses.models.events import validate_impacts
+from tracker.api.fields import (
+    BoundedListField,
+    BoundedListSerializer,
+    BriefRelatedField,
+    IdentityField,
+)
 from tracker.api.representation import FastRepresentation
 from tracker.api.serializers import (
     TEXT_MAX_LENGTH,
@@ -36,6 +43,7 @@ from tracker.api.serializers import (
     ValidatedModelSerializer,
     date_in_range,
 )
+from tracker.limits import MAX_ACTORS, MAX_IMPACTS, MAX_RELATED_EVENTS
 
 
 class SourceSerializer(ValidatedModelSerializer):
@@ -72,15 +80,10 @@ class ConflictSerializer(ValidatedModelSerializer):
     """A long-running dispute between parties, which events belong to."""
 
     url = IdentityField(view_name="api:conflict-detail", lookup_field="slug")
-    parties = actor_field(many=True, required=False, help_text="Slugs of the parties.")
-    sources = BriefRelatedField(
-        brief=SourceBriefSerializer,
-        lookup_field="pk",
-        queryset=Source.objects.all(),
-        many=True,
-        required=False,
-        help_text="Ids of the sources.",
+    parties = actor_field(
+        many=True, required=False, max_length=MAX_ACTORS, help_text="Slugs of the parties."
     )
+    sources = sources_field(required=False)
 
     class Meta:
         model = Conflict
@@ -107,6 +110,7 @@ class EventRelationSerializer(StrictFieldsMixin, FastRepresentation, serializers
     class Meta:
         model = EventRelation
         fields = ["relation", "event"]
+        list_serializer_class = BoundedListSerializer
 
 
 class EventSerializer(ValidatedModelSerializer):
@@ -121,11 +125,25 @@ class EventSerializer(ValidatedModelSerializer):
     )
     initiator = actor_field(required=False, allow_null=True)
     target = actor_field(required=False, allow_null=True)
-    participants = actor_field(many=True, required=False, help_text="Slugs of the participants.")
-    related_events = EventRelationSerializer(
+    participants = actor_field(
+        many=True,
+        required=False,
+        max_length=MAX_ACTORS,
+        help_text="Slugs of the participants.",
+    )
+    impacts = BoundedListField(
+        child=serializers.CharField(max_length=100),
+        required=False,
+        max_length=MAX_IMPACTS,
+        # The model's own rule (known impacts, each once), as the generated field had it.
+        validators=[validate_impacts],
+    )
+    # The stubs do not know that many=True passes max_length to the list serializer.
+    related_events = EventRelationSerializer(  # type: ignore[call-arg]
         source="relations",
         many=True,
         required=False,
+        max_length=MAX_RELATED_EVENTS,
         help_text="Events this one follows or responds to.",
     )
     sources = sources_field()
@@ -185,6 +203,14 @@ class EventSerializer(ValidatedModelSerializer):
         EventRelation.objects.bulk_create(
             EventRelation(from_event=event, to_event=item["to_event"], relation=item["relation"])
             for item in relations
+        )
+        # The response shows every related event: two queries, not one per relation.
+        prefetch_related_objects(
+            [event],
+            Prefetch(
+                "relations",
+                queryset=EventRelation.objects.select_related("to_event").order_by("id"),
+            ),
         )
 
 
