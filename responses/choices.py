@@ -115,6 +115,24 @@ ALLOWED_TRANSITIONS: dict[str, tuple[str, ...]] = {
 }
 
 
+# Which dates each status allows. A measure takes effect only by coming into
+# force, so only a measure that is or was in force has an effective date (an
+# adopted one has not taken effect yet, and a withdrawn or lapsed one never
+# did); it ends only by being lifted, withdrawn or lapsing, so only those have
+# an end date. Every allowed transition from a measure that keeps these rules
+# leads to one that keeps them. Announcement dates and deadlines fit any status.
+IN_EFFECT_STATUSES: tuple[str, ...] = (
+    MeasureStatus.IN_FORCE,
+    MeasureStatus.SUSPENDED,
+    MeasureStatus.LIFTED,
+)
+ENDED_STATUSES: tuple[str, ...] = (
+    MeasureStatus.LIFTED,
+    MeasureStatus.WITHDRAWN,
+    MeasureStatus.LAPSED,
+)
+
+
 class SourceKind(models.TextChoices):
     NEWS_ARTICLE = "news_article", "News article"
     OFFICIAL_STATEMENT = "official_statement", "Official statement"

@@ -13,10 +13,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from responses.choices import ALLOWED_TRANSITIONS, MeasureStatus
+from responses.choices import ALLOWED_TRANSITIONS, ENDED_STATUSES, MeasureStatus
 from responses.models import Measure, MeasureStatusChange, Source
-
-ENDING_STATUSES = frozenset({MeasureStatus.LIFTED, MeasureStatus.WITHDRAWN, MeasureStatus.LAPSED})
 
 
 class StatusChanged(Exception):
@@ -91,7 +89,7 @@ def transition_measure(
             if to == MeasureStatus.IN_FORCE and locked.effective_on is None:
                 locked.effective_on = on
                 update_fields.append("effective_on")
-            if to in ENDING_STATUSES and locked.ended_on is None:
+            if to in ENDED_STATUSES and locked.ended_on is None:
                 if locked.effective_on is not None and on < locked.effective_on:
                     raise refusal(
                         "on",

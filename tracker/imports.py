@@ -17,6 +17,7 @@ from import_export import resources, widgets
 from import_export.formats.base_formats import CSV, JSON, XLSX
 
 from tracker.api.csv import from_spreadsheet_text, spreadsheet_text
+from tracker.limits import LIST_LIMITS, too_many_message
 
 IMPORT_EXPORT_FORMATS = [CSV, JSON, XLSX]
 SEPARATOR = "|"
@@ -58,15 +59,31 @@ class ValidatedResource(resources.ModelResource):
 
     def import_instance(self, instance: Model, row: Any, **kwargs: Any) -> None:
         super().import_instance(instance, row, **kwargs)
-        errors = {}
+        # Before the many-to-many cells are looked up (below, and when saved).
+        errors = self.long_lists(row)
         for name in self.required_many:
             field = self.fields[name]
-            if not field.clean(row, **kwargs):
+            if name not in errors and not field.clean(row, **kwargs):
                 errors[name] = ValidationError(
                     f"Give at least one value in the {field.column_name} column."
                 )
         if errors:
             raise ValidationError(errors)
+
+    def long_lists(self, row: Any) -> dict[str, ValidationError]:
+        """The API's bounds on lists, counted in the row's cells."""
+        errors = {}
+        for field in self.get_import_fields():
+            limit = LIST_LIMITS.get(field.attribute or "")
+            value = row.get(field.column_name) if limit is not None else None
+            if limit is None or value in (None, ""):
+                continue
+            items = value if isinstance(value, list) else str(value).split(SEPARATOR)
+            if sum(1 for item in items if str(item).strip()) > limit:
+                errors[str(field.attribute)] = ValidationError(
+                    f"{too_many_message(limit)} Column: {field.column_name}.", code="max_length"
+                )
+        return errors
 
     class Meta:
         clean_model_instances = True

@@ -5,8 +5,9 @@ from typing import Any
 from rest_framework import serializers
 
 from actors.models import Actor, Membership
-from tracker.api.fields import BriefRelatedField, IdentityField
+from tracker.api.fields import BoundedListField, BriefRelatedField, IdentityField
 from tracker.api.serializers import BriefSerializer, ValidatedModelSerializer
+from tracker.limits import MAX_ALIASES
 
 
 class ActorBriefSerializer(BriefSerializer):
@@ -31,10 +32,10 @@ class ActorSerializer(ValidatedModelSerializer):
     url = IdentityField(view_name="api:actor-detail", lookup_field="slug")
     # Shadows Field.parent for the type checker only: DRF collects declared fields.
     parent = actor_field(required=False, allow_null=True)  # type: ignore[assignment]
-    aliases = serializers.ListField(
+    aliases = BoundedListField(
         child=serializers.CharField(max_length=200),
         required=False,
-        max_length=100,
+        max_length=MAX_ALIASES,
         help_text='Other names the actor is known by, searchable ("U.N.", "United Nations").',
     )
 

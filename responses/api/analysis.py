@@ -17,7 +17,7 @@ from actors.api.serializers import ActorBriefSerializer
 from actors.choices import ActorKind
 from actors.models import Actor
 from responses.analysis import actors_of, follow_through, response_matrix, with_actors
-from responses.api.serializers import EventBriefSerializer, PositionBriefSerializer
+from responses.api.briefs import EventBriefSerializer, PositionBriefSerializer
 from responses.choices import MeasureKind, Stance
 from responses.filtersets import date_range
 from responses.models import Event, Measure

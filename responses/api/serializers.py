@@ -3,10 +3,21 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Prefetch, prefetch_related_objects
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from actors.api.serializers import ActorBriefSerializer, actor_field
+from responses.api.briefs import (
+    ConflictBriefSerializer,
+    EventBriefSerializer,
+    MeasureBriefSerializer,
+    PositionBriefSerializer,
+    SourceBriefSerializer,
+    event_field,
+    source_field,
+    sources_field,
+)
 from responses.choices import MeasureStatus
 from responses.lifecycle import allowed_moves
 from responses.models import (
@@ -18,108 +29,21 @@ from responses.models import (
     Position,
     Source,
 )
-from tracker.api.fields import BriefRelatedField, IdentityField
+from responses.models.events import validate_impacts
+from tracker.api.fields import (
+    BoundedListField,
+    BoundedListSerializer,
+    BriefRelatedField,
+    IdentityField,
+)
 from tracker.api.representation import FastRepresentation
 from tracker.api.serializers import (
     TEXT_MAX_LENGTH,
-    BriefSerializer,
     StrictFieldsMixin,
     ValidatedModelSerializer,
     date_in_range,
 )
-from tracker.choices import DatePrecision
-
-# Briefs: how each record looks when nested in another one.
-
-
-class SourceBriefSerializer(BriefSerializer):
-    """A source as it appears inside other records."""
-
-    url = IdentityField(view_name="api:source-detail")
-
-    class Meta:
-        model = Source
-        fields = ["url", "id", "kind", "title", "publisher"]
-        read_only_fields = fields
-
-
-class ConflictBriefSerializer(BriefSerializer):
-    """A conflict as it appears inside other records."""
-
-    url = IdentityField(view_name="api:conflict-detail", lookup_field="slug")
-
-    class Meta:
-        model = Conflict
-        fields = ["url", "slug", "name"]
-        read_only_fields = fields
-
-
-class EventBriefSerializer(BriefSerializer):
-    """An event as it appears inside other records."""
-
-    url = IdentityField(view_name="api:event-detail", lookup_field="slug")
-    # Declared because DRF drops allow_blank from read-only fields, and the
-    # schema would then promise day, month or year where an undated event has "".
-    occurred_on_precision = serializers.ChoiceField(
-        choices=DatePrecision.choices,
-        allow_blank=True,
-        read_only=True,
-        help_text=Event._meta.get_field("occurred_on_precision").help_text,
-    )
-
-    class Meta:
-        model = Event
-        fields = ["url", "slug", "title", "kind", "occurred_on", "occurred_on_precision"]
-        read_only_fields = fields
-        # Blank when the date is unknown: the schema must say so, as it does on Event.
-        extra_kwargs = {"occurred_on_precision": {"allow_blank": True}}
-
-
-class PositionBriefSerializer(BriefSerializer):
-    """A position as it appears inside other records."""
-
-    url = IdentityField(view_name="api:position-detail")
-
-    class Meta:
-        model = Position
-        fields = ["url", "id", "stance", "summary"]
-        read_only_fields = fields
-
-
-class MeasureBriefSerializer(BriefSerializer):
-    """A measure as it appears inside other records."""
-
-    url = IdentityField(view_name="api:measure-detail")
-
-    class Meta:
-        model = Measure
-        fields = ["url", "id", "kind", "status"]
-        read_only_fields = fields
-
-
-def source_field(**kwargs: Any) -> BriefRelatedField:
-    return BriefRelatedField(
-        brief=SourceBriefSerializer, lookup_field="pk", queryset=Source.objects.all(), **kwargs
-    )
-
-
-def sources_field() -> BriefRelatedField:
-    """At least one source: every claim in the tracker is cited."""
-    return BriefRelatedField(
-        brief=SourceBriefSerializer,
-        lookup_field="pk",
-        queryset=Source.objects.all(),
-        many=True,
-        allow_empty=False,
-        help_text="Ids of the sources (at least one).",
-    )
-
-
-def event_field(**kwargs: Any) -> BriefRelatedField:
-    return BriefRelatedField(brief=EventBriefSerializer, queryset=Event.objects.all(), **kwargs)
-
-
-# Full representations.
+from tracker.limits import MAX_ACTORS, MAX_IMPACTS, MAX_RELATED_EVENTS
 
 
 class SourceSerializer(ValidatedModelSerializer):
@@ -156,15 +80,10 @@ class ConflictSerializer(ValidatedModelSerializer):
     """A long-running dispute between parties, which events belong to."""
 
     url = IdentityField(view_name="api:conflict-detail", lookup_field="slug")
-    parties = actor_field(many=True, required=False, help_text="Slugs of the parties.")
-    sources = BriefRelatedField(
-        brief=SourceBriefSerializer,
-        lookup_field="pk",
-        queryset=Source.objects.all(),
-        many=True,
-        required=False,
-        help_text="Ids of the sources.",
+    parties = actor_field(
+        many=True, required=False, max_length=MAX_ACTORS, help_text="Slugs of the parties."
     )
+    sources = sources_field(required=False)
 
     class Meta:
         model = Conflict
@@ -191,6 +110,7 @@ class EventRelationSerializer(StrictFieldsMixin, FastRepresentation, serializers
     class Meta:
         model = EventRelation
         fields = ["relation", "event"]
+        list_serializer_class = BoundedListSerializer
 
 
 class EventSerializer(ValidatedModelSerializer):
@@ -205,11 +125,25 @@ class EventSerializer(ValidatedModelSerializer):
     )
     initiator = actor_field(required=False, allow_null=True)
     target = actor_field(required=False, allow_null=True)
-    participants = actor_field(many=True, required=False, help_text="Slugs of the participants.")
-    related_events = EventRelationSerializer(
+    participants = actor_field(
+        many=True,
+        required=False,
+        max_length=MAX_ACTORS,
+        help_text="Slugs of the participants.",
+    )
+    impacts = BoundedListField(
+        child=serializers.CharField(max_length=100),
+        required=False,
+        max_length=MAX_IMPACTS,
+        # The model's own rule (known impacts, each once), as the generated field had it.
+        validators=[validate_impacts],
+    )
+    # The stubs do not know that many=True passes max_length to the list serializer.
+    related_events = EventRelationSerializer(  # type: ignore[call-arg]
         source="relations",
         many=True,
         required=False,
+        max_length=MAX_RELATED_EVENTS,
         help_text="Events this one follows or responds to.",
     )
     sources = sources_field()
@@ -269,6 +203,14 @@ class EventSerializer(ValidatedModelSerializer):
         EventRelation.objects.bulk_create(
             EventRelation(from_event=event, to_event=item["to_event"], relation=item["relation"])
             for item in relations
+        )
+        # The response shows every related event: two queries, not one per relation.
+        prefetch_related_objects(
+            [event],
+            Prefetch(
+                "relations",
+                queryset=EventRelation.objects.select_related("to_event").order_by("id"),
+            ),
         )
 
 

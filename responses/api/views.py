@@ -13,17 +13,19 @@ from rest_framework.response import Response
 
 from actors.api.serializers import ActorBriefSerializer
 from idempotency.replay import idempotent
-from responses.api.serializers import (
+from responses.api.briefs import (
     ConflictBriefSerializer,
-    ConflictSerializer,
     EventBriefSerializer,
+    MeasureBriefSerializer,
+    PositionBriefSerializer,
+    SourceBriefSerializer,
+)
+from responses.api.serializers import (
+    ConflictSerializer,
     EventResponsesReportSerializer,
     EventSerializer,
-    MeasureBriefSerializer,
     MeasureSerializer,
-    PositionBriefSerializer,
     PositionSerializer,
-    SourceBriefSerializer,
     SourceSerializer,
     StatusChangeSerializer,
     TransitionSerializer,

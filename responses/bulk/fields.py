@@ -19,6 +19,7 @@ from django.db import models
 
 from responses.bulk.index import Index
 from responses.bulk.readers import CSV_SEPARATOR, Row
+from tracker.limits import LIST_LIMITS, too_many_message
 
 
 class _Unset:
@@ -102,9 +103,14 @@ class RowValues:
         if raw is None or raw == "":
             return []
         if isinstance(raw, str) and self.from_csv:
-            return [item.strip() for item in raw.split(CSV_SEPARATOR) if item.strip()]
+            raw = [item.strip() for item in raw.split(CSV_SEPARATOR) if item.strip()]
         if not isinstance(raw, list):
             self.error(name, "Expected a list.")
+            return UNSET
+        # The API's bounds, checked before any item is read or resolved.
+        limit = LIST_LIMITS.get(name)
+        if limit is not None and len(raw) > limit:
+            self.error(name, too_many_message(limit))
             return UNSET
         return raw
 
@@ -239,6 +245,8 @@ class RowValues:
         """Cited sources: by the key of a source record of this run, a URL, or
         (JSON Lines) an object with the title and publisher of a source without URL."""
         references = self.items("sources")
+        if references is UNSET and "sources" in self.errors:
+            return UNSET  # not a list, or too long: already said
         if references is UNSET or not references:
             if required:
                 self.error("sources", "Cite at least one source.")

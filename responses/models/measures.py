@@ -7,7 +7,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 
-from responses.choices import MeasureKind, MeasureStatus
+from responses.choices import ENDED_STATUSES, IN_EFFECT_STATUSES, MeasureKind, MeasureStatus
 from tracker.audit import record_history
 from tracker.models import TimestampedModel
 from tracker.search import SearchDocument
@@ -15,6 +15,29 @@ from tracker.validators import currency_code_validator
 
 
 class Measure(TimestampedModel):
+    """A step an actor threatens, proposes or takes against or for another actor.
+
+    Its dates agree with its status (``responses.choices``): every date may be
+    empty, since a date is only what a source says, but some dates cannot be
+    there for some statuses.
+
+    ==========  ================  ===========  ============================
+    status      effective_on      ended_on     announced_on, deadline
+    ==========  ================  ===========  ============================
+    threatened  no                no           any
+    proposed    no                no           any
+    adopted     no                no           any
+    in_force    yes               no           any
+    suspended   yes               no           any
+    lifted      yes               yes          any
+    withdrawn   no                yes          any
+    lapsed      no                yes          any
+    ==========  ================  ===========  ============================
+
+    ``clean()`` names the date at fault; two check constraints hold the same
+    rules in the database.
+    """
+
     actor = models.ForeignKey(
         "actors.Actor",
         on_delete=models.PROTECT,
@@ -58,12 +81,15 @@ class Measure(TimestampedModel):
     effective_on = models.DateField(
         null=True,
         blank=True,
-        help_text="When the measure took effect.",
+        help_text=(
+            "When the measure took effect (came into force). Only for a measure "
+            "in force, suspended or lifted."
+        ),
     )
     ended_on = models.DateField(
         null=True,
         blank=True,
-        help_text="When the measure ended (lifted, withdrawn or lapsed).",
+        help_text="When the measure ended. Only for a measure lifted, withdrawn or lapsed.",
     )
     amount = models.DecimalField(
         max_digits=20,
@@ -129,6 +155,21 @@ class Measure(TimestampedModel):
                 violation_error_message="A measure cannot end before it takes effect.",
             ),
             models.CheckConstraint(
+                condition=models.Q(effective_on__isnull=True)
+                | models.Q(status__in=IN_EFFECT_STATUSES),
+                name="measure_effective_once_in_force",
+                violation_error_message=(
+                    "Only a measure in force, suspended or lifted has an effective date."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True) | models.Q(status__in=ENDED_STATUSES),
+                name="measure_ended_once_over",
+                violation_error_message=(
+                    "Only a lifted, withdrawn or lapsed measure has an end date."
+                ),
+            ),
+            models.CheckConstraint(
                 condition=models.Q(currency="") | models.Q(amount__isnull=False),
                 name="measure_currency_needs_amount",
                 violation_error_message="A currency is only given with an amount.",
@@ -163,6 +204,9 @@ class Measure(TimestampedModel):
             raise ValidationError({"currency": "A currency is only given with an amount."})
         if self.actor_id is not None and self.actor_id == self.target_id:
             raise ValidationError({"target": "A measure targets another actor."})
+        dates_refused = self.dates_refused_by_status()
+        if dates_refused:
+            raise ValidationError(dates_refused)
         if (
             self.ended_on is not None
             and self.effective_on is not None
@@ -174,6 +218,22 @@ class Measure(TimestampedModel):
             raise ValidationError(
                 {"position": "The announcing position must be the measure's actor's."}
             )
+
+    def dates_refused_by_status(self) -> dict[str, str]:
+        """The dates this measure's status does not allow, with the reason (see the table)."""
+        status = self.get_status_display().lower()
+        refused = {}
+        if self.effective_on is not None and self.status not in IN_EFFECT_STATUSES:
+            refused["effective_on"] = (
+                f"The measure is {status}, so it has not taken effect: only a measure "
+                "in force, suspended or lifted has an effective date."
+            )
+        if self.ended_on is not None and self.status not in ENDED_STATUSES:
+            refused["ended_on"] = (
+                f"The measure is {status}, so it has not ended: only a lifted, withdrawn "
+                "or lapsed measure has an end date."
+            )
+        return refused
 
 
 class MeasureStatusChange(TimestampedModel):

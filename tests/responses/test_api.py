@@ -158,7 +158,7 @@ class TestMeasures:
     def test_a_measure_cannot_end_before_it_takes_effect(self, curator_client: APIClient) -> None:
         response = curator_client.post(
             self.url,
-            self.body(effective_on="2026-05-01", ended_on="2026-04-01"),
+            self.body(status="lifted", effective_on="2026-05-01", ended_on="2026-04-01"),
             format="json",
         )
         assert response.status_code == 400

@@ -40,7 +40,7 @@ def test_casualty_figures_are_never_negative() -> None:
 
 
 def test_a_measure_does_not_end_before_it_takes_effect() -> None:
-    measure = make_measure()
+    measure = make_measure(status="lifted")
     measure.effective_on = datetime.date(2026, 5, 1)
     measure.ended_on = datetime.date(2026, 4, 1)
     refused(measure.save)

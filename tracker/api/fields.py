@@ -12,10 +12,11 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import quote
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.core.validators import MaxLengthValidator
 from django.db.models import Model
 from django.urls import get_script_prefix, reverse
 from django.utils.http import RFC3986_SUBDELIMS
@@ -23,6 +24,9 @@ from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import build_basic_type
 from drf_spectacular.types import OpenApiTypes
 from rest_framework import serializers
+from rest_framework.relations import MANY_RELATION_KWARGS, ManyRelatedField
+
+from tracker.limits import too_many_message
 
 # Primary keys are 64-bit: a larger number cannot name a record, and the
 # database would overflow comparing it.
@@ -52,6 +56,8 @@ class BriefRelatedField(serializers.RelatedField):
         self.lookup_field = lookup_field
         model: type[Model] = getattr(brief, "Meta").model  # noqa: B009 (Meta is not typed)
         self._model_name = str(model._meta.verbose_name)
+        # Records looked up ahead, by key (None: no such record); see preload().
+        self.preloaded: dict[Any, Model | None] = {}
         super().__init__(**kwargs)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> BriefRelatedField:
@@ -65,13 +71,29 @@ class BriefRelatedField(serializers.RelatedField):
         }
         return self.__class__(*self._args, **kwargs)  # type: ignore[attr-defined]
 
-    def to_internal_value(self, data: Any) -> Model:
+    @classmethod
+    def many_init(cls, *args: Any, **kwargs: Any) -> BriefManyRelatedField:
+        """A bounded list of these relations, resolved in one query."""
+        assert kwargs.get("read_only") or "max_length" in kwargs, (
+            "a writable list of relations needs a max_length (see tracker.limits)"
+        )
+        list_kwargs: dict[str, Any] = {"max_length": kwargs.pop("max_length", None)}
+        list_kwargs["child_relation"] = cls(*args, **kwargs)
+        list_kwargs.update({key: kwargs[key] for key in kwargs if key in MANY_RELATION_KWARGS})
+        return BriefManyRelatedField(**list_kwargs)
+
+    @property
+    def lookup_name(self) -> str:
+        return "id" if self.lookup_field == "pk" else self.lookup_field
+
+    def check_key(self, data: Any) -> Any:
+        """The key as sent, once it could name a record (checked without the database)."""
         expected: type = int if self.lookup_field == "pk" else str
         if isinstance(data, bool) or not isinstance(data, expected):
             self.fail(
                 "incorrect_type",
                 model=self._model_name,
-                lookup="id" if self.lookup_field == "pk" else self.lookup_field,
+                lookup=self.lookup_name,
                 data_type=type(data).__name__,
             )
         if isinstance(data, str) and "\x00" in data:
@@ -81,17 +103,46 @@ class BriefRelatedField(serializers.RelatedField):
             self.fail("max_string_length", max_length=self.max_key_length)
         if isinstance(data, int) and not 0 < data <= MAX_ID:
             self.fail("does_not_exist", model=self._model_name, lookup="id", value=str(data)[:100])
+        return data
+
+    def find_all(self, keys: list[Any]) -> dict[Any, Model]:
+        """The records named by ``keys`` (checked ones), by key, in one query."""
+        queryset = self.get_queryset()
+        assert queryset is not None, "a writable BriefRelatedField needs a queryset"
+        if not keys:
+            return {}
+        found = queryset.filter(**{f"{self.lookup_field}__in": set(keys)})
+        return {getattr(record, self.lookup_field): record for record in found}
+
+    def preload(self, keys: list[Any]) -> None:
+        """Look ``keys`` up now, together, so ``to_internal_value`` runs no query for them.
+
+        A list of nested records (related events, say) asks its child's field
+        for one key per item; preloading makes that one query per list.
+        """
+        found = self.find_all(keys)
+        self.preloaded = {key: found.get(key) for key in keys}
+
+    def to_internal_value(self, data: Any) -> Model:
+        key = self.check_key(data)
+        if key in self.preloaded:
+            record = self.preloaded[key]
+            if record is None:
+                self.fail_unknown([key])
+            return record
         queryset = self.get_queryset()
         assert queryset is not None, "a writable BriefRelatedField needs a queryset"
         try:
-            return queryset.get(**{self.lookup_field: data})
+            return queryset.get(**{self.lookup_field: key})
         except (ObjectDoesNotExist, ValueError, TypeError):
-            self.fail(
-                "does_not_exist",
-                model=self._model_name,
-                lookup="id" if self.lookup_field == "pk" else self.lookup_field,
-                value=str(data)[:100],
-            )
+            self.fail_unknown([key])
+
+    def fail_unknown(self, keys: list[Any]) -> NoReturn:
+        shown = ", ".join(str(key)[:100] for key in keys[:20])
+        more = f" and {len(keys) - 20} more" if len(keys) > 20 else ""
+        self.fail(
+            "does_not_exist", model=self._model_name, lookup=self.lookup_name, value=shown + more
+        )
 
     def to_representation(self, value: Any) -> Any:
         return brief_maker(self.brief, self.context)(value)  # type: ignore[arg-type]
@@ -104,6 +155,98 @@ class BriefRelatedField(serializers.RelatedField):
         if cutoff is not None:
             queryset = queryset[:cutoff]
         return {getattr(item, self.lookup_field): self.display_value(item) for item in queryset}
+
+
+class BriefManyRelatedField(ManyRelatedField):
+    """A list of ``BriefRelatedField`` keys: bounded, and resolved in one query.
+
+    DRF's ``ManyRelatedField`` looks each item up on its own, so a list of
+    20,000 ids is 20,000 queries. This one refuses a list over ``max_length``
+    before any lookup, checks every key's type, then fetches them all with one
+    ``filter(key__in=...)`` and names every unknown key in one error.
+    """
+
+    default_error_messages = {
+        "max_length": "Ensure this field has no more than {max_length} elements."
+    }
+
+    def __init__(self, *args: Any, max_length: int | None = None, **kwargs: Any) -> None:
+        self.max_length = max_length
+        super().__init__(*args, **kwargs)
+        if max_length is not None:
+            # As ListField does it: the validator puts maxItems in the schema.
+            self.validators.append(
+                MaxLengthValidator(max_length, message=too_many_message(max_length))
+            )
+
+    def to_internal_value(self, data: Any) -> list[Model]:
+        if isinstance(data, str | bytes | dict) or not hasattr(data, "__iter__"):
+            self.fail("not_a_list", input_type=type(data).__name__)
+        items = list(data)
+        if self.max_length is not None and len(items) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
+        if not self.allow_empty and not items:
+            self.fail("empty")
+        child = self.child_relation
+        assert isinstance(child, BriefRelatedField)
+        keys = [child.check_key(item) for item in items]
+        found = child.find_all(keys)
+        unknown = list(dict.fromkeys(key for key in keys if key not in found))
+        if unknown:
+            child.fail_unknown(unknown)
+        return [found[key] for key in keys]
+
+
+class BoundedListField(serializers.ListField):
+    """A ``ListField`` that refuses a list over ``max_length`` before validating any item.
+
+    DRF checks the length with the other validators, after every item, and
+    reports the items' errors beside it.
+    """
+
+    def to_internal_value(self, data: Any) -> list[Any]:
+        if isinstance(data, list) and self.max_length is not None and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
+        return super().to_internal_value(data)
+
+
+class BoundedListSerializer(serializers.ListSerializer):
+    """A list of nested records, bounded, whose relations cost one query per list.
+
+    The bound is checked first and reported on the list itself (``{"related_events":
+    [...]}``, not under ``non_field_errors``); then every writable
+    ``BriefRelatedField`` of the child is preloaded with the keys of all items.
+    """
+
+    def __init__(self, *args: Any, max_length: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **{**kwargs, "max_length": max_length})
+        self.limit = max_length
+        if max_length is not None:
+            self.validators.append(
+                MaxLengthValidator(max_length, message=too_many_message(max_length))
+            )
+
+    def to_internal_value(self, data: Any) -> list[Any]:
+        if isinstance(data, list):
+            if self.limit is not None and len(data) > self.limit:
+                raise serializers.ValidationError([too_many_message(self.limit)], code="max_length")
+            child = self.child
+            assert isinstance(child, serializers.Serializer)
+            for name, field in child.fields.items():
+                if isinstance(field, BriefRelatedField) and not field.read_only:
+                    field.preload(self.keys_for(field, name, data))
+        return super().to_internal_value(data)
+
+    @staticmethod
+    def keys_for(field: BriefRelatedField, name: str, items: list[Any]) -> list[Any]:
+        keys = []
+        for item in items:
+            if isinstance(item, dict) and name in item:
+                try:
+                    keys.append(field.check_key(item[name]))
+                except serializers.ValidationError:
+                    continue  # the item's own validation reports it
+        return keys
 
 
 def brief_maker(

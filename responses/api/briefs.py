@@ -1,0 +1,106 @@
+"""How each record looks when nested in another one, and the relations that show it.
+
+NetBox's "brief" representations: kept in one place so every resource nests
+a record the same way.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from responses.models import Conflict, Event, Measure, Position, Source
+from tracker.api.fields import BriefRelatedField, IdentityField
+from tracker.api.serializers import BriefSerializer
+from tracker.choices import DatePrecision
+from tracker.limits import MAX_SOURCES
+
+
+class SourceBriefSerializer(BriefSerializer):
+    """A source as it appears inside other records."""
+
+    url = IdentityField(view_name="api:source-detail")
+
+    class Meta:
+        model = Source
+        fields = ["url", "id", "kind", "title", "publisher"]
+        read_only_fields = fields
+
+
+class ConflictBriefSerializer(BriefSerializer):
+    """A conflict as it appears inside other records."""
+
+    url = IdentityField(view_name="api:conflict-detail", lookup_field="slug")
+
+    class Meta:
+        model = Conflict
+        fields = ["url", "slug", "name"]
+        read_only_fields = fields
+
+
+class EventBriefSerializer(BriefSerializer):
+    """An event as it appears inside other records."""
+
+    url = IdentityField(view_name="api:event-detail", lookup_field="slug")
+    # Declared because DRF drops allow_blank from read-only fields, and the
+    # schema would then promise day, month or year where an undated event has "".
+    occurred_on_precision = serializers.ChoiceField(
+        choices=DatePrecision.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text=Event._meta.get_field("occurred_on_precision").help_text,
+    )
+
+    class Meta:
+        model = Event
+        fields = ["url", "slug", "title", "kind", "occurred_on", "occurred_on_precision"]
+        read_only_fields = fields
+        # Blank when the date is unknown: the schema must say so, as it does on Event.
+        extra_kwargs = {"occurred_on_precision": {"allow_blank": True}}
+
+
+class PositionBriefSerializer(BriefSerializer):
+    """A position as it appears inside other records."""
+
+    url = IdentityField(view_name="api:position-detail")
+
+    class Meta:
+        model = Position
+        fields = ["url", "id", "stance", "summary"]
+        read_only_fields = fields
+
+
+class MeasureBriefSerializer(BriefSerializer):
+    """A measure as it appears inside other records."""
+
+    url = IdentityField(view_name="api:measure-detail")
+
+    class Meta:
+        model = Measure
+        fields = ["url", "id", "kind", "status"]
+        read_only_fields = fields
+
+
+def source_field(**kwargs: Any) -> BriefRelatedField:
+    return BriefRelatedField(
+        brief=SourceBriefSerializer, lookup_field="pk", queryset=Source.objects.all(), **kwargs
+    )
+
+
+def sources_field(*, required: bool = True) -> BriefRelatedField:
+    """At least one source: every claim in the tracker is cited (``required``)."""
+    return BriefRelatedField(
+        brief=SourceBriefSerializer,
+        lookup_field="pk",
+        queryset=Source.objects.all(),
+        many=True,
+        required=required,
+        allow_empty=not required,
+        max_length=MAX_SOURCES,
+        help_text="Ids of the sources (at least one)." if required else "Ids of the sources.",
+    )
+
+
+def event_field(**kwargs: Any) -> BriefRelatedField:
+    return BriefRelatedField(brief=EventBriefSerializer, queryset=Event.objects.all(), **kwargs)
