@@ -1,4 +1,5 @@
-# Two commands matter for a newcomer: `make run` and `make test` (see README).
+# Two commands matter for a newcomer: `make run` and `make test` (see README.md);
+# docs/development.md describes the other targets.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -83,7 +84,7 @@ migrations-roundtrip: install
 ci:
 	bash .ci/run
 
-# The benchmark (README, "Benchmark"): PostgreSQL on 127.0.0.1:5432, about 15
+# The benchmark (docs/operators.md, "Benchmark"): PostgreSQL on 127.0.0.1:5432, about 15
 # minutes the first time (it generates the large data set); ports 8303, 8311 and 8321 up.
 # A quick look: make bench BENCH_ARGS="--scales small --duration 3"
 bench: install
@@ -92,7 +93,7 @@ bench: install
 clean:
 	rm -rf $(VENV) *.egg-info build db.sqlite3 staticfiles
 
-# --- Robustness: schema fuzzing, load and fault tests (README, "Robustness") ---
+# --- Robustness: schema fuzzing, load and fault tests (docs/operators.md, "Robustness") ---
 .PHONY: fuzz fuzz-postgres loadtest loadtest-fault loadtest-ci
 
 FUZZ_EXAMPLES ?= 10
@@ -120,7 +121,7 @@ loadtest-fault: install
 loadtest-ci: install
 	$(PY) -m loadtest --duration 30 --clients 20 --outage-at 8 --outage 10
 
-# The load rate of import_records on PostgreSQL (README, "Bulk load"). Each run
+# The load rate of import_records on PostgreSQL (docs/curators.md, "Bulk load"). Each run
 # loads a fresh set of made-up records into BENCH_DATABASE_URL, a scratch
 # database: recreate it between runs for comparable figures.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bulkload

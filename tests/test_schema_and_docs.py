@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import io
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,10 @@ from django.core.management import call_command
 from django.db import DatabaseError
 from django.test import Client
 
-COMMITTED_SCHEMA = Path(__file__).resolve().parent.parent / "openapi.yaml"
+REPOSITORY = Path(__file__).resolve().parent.parent
+COMMITTED_SCHEMA = REPOSITORY / "openapi.yaml"
+README = REPOSITORY / "README.md"
+DOCS = REPOSITORY / "docs"
 
 
 def generated_schema() -> str:
@@ -155,3 +160,160 @@ def test_health_reports_the_database_down(client: Client, monkeypatch: pytest.Mo
     assert response.status_code == 503
     assert response.json()["database"] == "down"
     assert response["Retry-After"]
+
+
+# The documentation: README.md for a newcomer, one page per audience in docs/.
+
+
+def documentation_pages() -> list[Path]:
+    """The README, the pages in docs/ and BENCHMARKS.md, which link to one another."""
+    return [README, *sorted(DOCS.glob("*.md")), REPOSITORY / "BENCHMARKS.md"]
+
+
+def prose(page: Path) -> str:
+    """The page without its fenced code blocks, where a "#" starts a comment, not a heading."""
+    return re.sub(r"^```.*?^```", "", page.read_text(), flags=re.MULTILINE | re.DOTALL)
+
+
+def anchors(page: Path) -> set[str]:
+    """The anchors GitHub gives the page's headings (a repeated heading gets -1, -2, ...)."""
+    found: set[str] = set()
+    for heading in re.findall(r"^#{1,6} +(.+?) *$", prose(page), flags=re.MULTILINE):
+        anchor = re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-")
+        number = 0
+        while (candidate := anchor if number == 0 else f"{anchor}-{number}") in found:
+            number += 1
+        found.add(candidate)
+    return found
+
+
+def local_links(page: Path) -> Iterator[str]:
+    """Markdown links and HTML src/href attributes that point inside the repository."""
+    text = page.read_text()
+    for target in re.findall(r"\]\(([^)\s]+)\)|(?:src|href)=\"([^\"]+)\"", text):
+        link = target[0] or target[1]
+        if not re.match(r"[a-z]+:", link):
+            yield link
+
+
+@pytest.mark.parametrize("page", documentation_pages(), ids=lambda page: page.name)
+def test_every_link_between_the_documents_resolves(page: Path) -> None:
+    for link in local_links(page):
+        path, _, anchor = link.partition("#")
+        target = (page.parent / path).resolve() if path else page
+        assert target.exists(), f"{page.name} links to {link}, which does not exist"
+        if anchor:
+            assert anchor in anchors(target), f"{page.name} links to {link}: no such heading"
+
+
+def test_the_readme_links_every_page_of_the_docs() -> None:
+    linked = {
+        (REPOSITORY / link.partition("#")[0]).resolve()
+        for link in local_links(README)
+        if link.endswith(".md") or ".md#" in link
+    }
+    pages = {page.resolve() for page in DOCS.glob("*.md")}
+    assert pages, "docs/ has no pages"
+    assert pages <= linked, f"not linked from the README: {sorted(p.name for p in pages - linked)}"
+
+
+def test_the_readme_stays_short() -> None:
+    # What the project is, the Quick start, a tour and links; the rest lives in docs/.
+    assert len(README.read_text().splitlines()) < 150
+
+
+def test_the_quick_start_is_exactly_make_run_and_make_test() -> None:
+    text = README.read_text()
+    section = re.search(r"^## Quick start\n(.*?)(?=^## )", text, flags=re.MULTILINE | re.DOTALL)
+    assert section is not None, "the README has no Quick start section"
+    blocks = re.findall(r"^```\w*\n(.*?)^```", section.group(1), flags=re.MULTILINE | re.DOTALL)
+    commands = [
+        line.split("#")[0].strip()
+        for block in blocks
+        for line in block.splitlines()
+        if line.split("#")[0].strip()
+    ]
+    assert commands == ["make run", "make test"]
+
+
+def environment_variables_read_by_the_settings() -> set[str]:
+    """Every NAME in env("NAME"), env.bool("NAME", ...), env.db("NAME", ...) and the like."""
+    tree = ast.parse((REPOSITORY / "tracker" / "settings.py").read_text())
+    names = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or not node.args:
+            continue
+        function = node.func
+        reads_env = (isinstance(function, ast.Name) and function.id == "env") or (
+            isinstance(function, ast.Attribute)
+            and isinstance(function.value, ast.Name)
+            and function.value.id == "env"
+        )
+        first = node.args[0]
+        if reads_env and isinstance(first, ast.Constant) and isinstance(first.value, str):
+            names.add(first.value)
+    return names
+
+
+def test_every_environment_variable_the_settings_read_is_documented() -> None:
+    names = environment_variables_read_by_the_settings()
+    assert {"DATABASE_URL", "SECRET_KEY", "DEBUG", "REDIS_URL"} <= names  # the parser works
+    operators = (DOCS / "operators.md").read_text()
+    missing = sorted(name for name in names if f"`{name}`" not in operators)
+    assert missing == [], f"add these to docs/operators.md, Configuration: {missing}"
+
+
+def test_every_make_target_the_documents_name_exists() -> None:
+    makefile = (REPOSITORY / "Makefile").read_text()
+    targets = set(re.findall(r"^([A-Za-z][\w.-]*) *:(?!=)", makefile, flags=re.MULTILINE))
+    assert {"run", "test"} <= targets
+    named = {
+        (page.name, target)
+        for page in documentation_pages()
+        for target in re.findall(r"(?:^|`)make ([a-z][\w-]*)", page.read_text(), re.MULTILINE)
+    }
+    assert named, "no make target found in the documents"
+    assert sorted(item for item in named if item[1] not in targets) == []
+
+
+def same_route(named: str, template: str) -> bool:
+    """Whether an address in the docs fits a schema path; {placeholders} fit any segment."""
+    named_parts, template_parts = named.split("/"), template.split("/")
+    return len(named_parts) == len(template_parts) and all(
+        a == b or a.startswith("{") or b.startswith("{")
+        for a, b in zip(named_parts, template_parts, strict=True)
+    )
+
+
+def test_every_api_address_the_documents_name_is_in_the_schema() -> None:
+    paths = [*yaml.safe_load(COMMITTED_SCHEMA.read_text())["paths"], "/api/v1/"]
+    named = {
+        (page.name, address.rstrip(".,:;"))
+        for page in documentation_pages()
+        for address in re.findall(r"/api/v1/[^\s'\"`)?\]]*", page.read_text())
+    }
+    assert len(named) > 20
+    unknown = sorted(
+        (name, address)
+        for name, address in named
+        if not any(same_route(address, path) for path in paths)
+    )
+    assert unknown == []
+
+
+def test_the_screenshots_the_browser_suite_takes_are_the_ones_shown() -> None:
+    # tests/e2e writes camera.readme(page, "name") to docs/screenshots/name.png
+    # with --readme-screenshots; the README and docs/ show exactly those.
+    taken = {
+        f"{name}.png"
+        for test in (REPOSITORY / "tests" / "e2e").glob("test_*.py")
+        for name in re.findall(r'camera\.readme\(page, "([^"]+)"\)', test.read_text())
+    }
+    stored = {picture.name for picture in (DOCS / "screenshots").glob("*.png")}
+    shown = {
+        Path(link).name
+        for page in documentation_pages()
+        for link in local_links(page)
+        if "screenshots/" in link
+    }
+    assert taken == stored == shown

@@ -1,7 +1,7 @@
 """Settings for the response tracker.
 
 Everything that differs between a laptop and production comes from the
-environment (see README, "Configuration"). The defaults are for development:
+environment (see docs/operators.md, "Configuration"). The defaults are for development:
 with nothing set, the project runs on a local SQLite file with DEBUG on.
 """
 
@@ -131,7 +131,7 @@ postgres_options(DATABASES["default"])
 if _test_suffix := env.str("TEST_DB_SUFFIX", default=""):
     DATABASES["default"]["TEST"] = {"NAME": f"test_tracker_{_test_suffix}"}
 
-# Scale-out (see README, "Running at scale"): read replicas, a shared cache.
+# Scale-out (see docs/operators.md, "Running at scale"): read replicas, a shared cache.
 # Each replica URL becomes an alias (replica1, ...) that reads are routed to;
 # tests point a replica at the test database (TEST MIRROR).
 DATABASE_REPLICAS: list[str] = []

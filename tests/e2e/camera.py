@@ -1,4 +1,4 @@
-"""Screenshots of a test's steps, on demand; the README's pictures among them."""
+"""Screenshots of a test's steps, on demand; the documentation's pictures among them."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ class Camera:
             self._shoot(page, self.directory / f"{self.steps:02d}-{safe_name(name)}.png")
 
     def readme(self, page: Page, name: str) -> None:
-        """A step whose picture is also one of the README's (``--readme-screenshots``)."""
+        """A step whose picture is also one the README and docs/ show (``--readme-screenshots``)."""
         self.step(page, name)
         if self.readme_directory is not None:
             self._shoot(page, self.readme_directory / f"{safe_name(name)}.png")

@@ -3,7 +3,7 @@
 Run it with ``make e2e`` (which installs Chromium where it is missing).
 Screenshots go to build/e2e-screenshots/: always for a failed test, for every
 step with ``--screenshots=all``; ``--readme-screenshots`` also refreshes the
-pictures in docs/screenshots/.
+pictures in docs/screenshots/ that the README and the pages in docs/ show.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--readme-screenshots",
         action="store_true",
-        help=f"Also write the README's pictures to {README_SCREENSHOTS.relative_to(REPOSITORY)}.",
+        help=f"Also refresh the docs' pictures in {README_SCREENSHOTS.relative_to(REPOSITORY)}.",
     )
 
 
