@@ -171,3 +171,16 @@ def test_the_quality_report_renders_in_the_browsable_api(client: Client) -> None
     assert response.status_code == 200
     assert "text/html" in response["Content-Type"]
     assert "Referred to by nothing" in response.content.decode()
+
+
+def test_an_unknown_impact_in_an_admin_import_is_named_not_a_server_error(
+    curator: Client,
+) -> None:
+    source = make_source()
+    row = f"slug,title,kind,impacts,source_ids\r\nstrike,Strike,drone_strike,meteor,{source.pk}\r\n"
+    response = curator.post(
+        reverse("admin:responses_event_import"),
+        {"format": CSV, "import_file": SimpleUploadedFile("e.csv", row.encode())},
+    )
+    assert response.status_code == 200
+    assert "Unknown impact: meteor" in response.content.decode()

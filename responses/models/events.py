@@ -27,7 +27,9 @@ def validate_impacts(value: Any) -> None:
     if unknown:
         raise ValidationError(
             "Unknown impact: %(unknown)s. Choose from %(known)s.",
-            code="invalid_choice",
+            # Not "invalid_choice": a model field puts its own message, which
+            # needs other parameters, in place of an error with one of its codes.
+            code="unknown_impact",
             params={"unknown": ", ".join(unknown), "known": ", ".join(Impact.values)},
         )
     if len(set(value)) != len(value):
