@@ -1,12 +1,26 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
 
+from drf_spectacular.plumbing import get_class
+from drf_spectacular.utils import PolymorphicProxySerializer
 from drf_standardized_errors.openapi import AutoSchema as StandardizedErrorsAutoSchema
-from rest_framework import permissions
+from drf_standardized_errors.openapi_serializers import (
+    ParseErrorResponseSerializer,
+    ValidationErrorEnum,
+)
+from drf_standardized_errors.openapi_utils import get_error_serializer
+from inflection import camelize
+from rest_framework import permissions, serializers
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
+
+# The errors of one field, keyed by (scope, attr, codes): every operation that
+# can give them refers to the same class, hence to one component, and
+# drf-spectacular warns (failing `--fail-on-warn`) if one name got two shapes.
+shared_error_serializer = cache(get_error_serializer)
 
 
 class AutoSchema(StandardizedErrorsAutoSchema):
@@ -56,6 +70,53 @@ class AutoSchema(StandardizedErrorsAutoSchema):
                 responses, status_code
             )
         return super()._should_add_error_response(responses, status_code)
+
+    def _get_http400_serializer(self) -> Any:
+        # As drf-standardized-errors builds it, but each field's errors are a
+        # component named after the serializer or FilterSet that declares the
+        # field (ActorNameErrorComponent, ActorFilterKindErrorComponent), or
+        # after the parameter alone (LimitErrorComponent), not after the
+        # operation: create, update and partial_update share them, as do the
+        # list and its export.
+        if not self._should_add_validation_error_response():
+            return ParseErrorResponseSerializer
+        operation = camelize(self.get_operation_id())
+        fields = self._determine_fields_with_error_codes()
+        declared = {field.name for field in fields}
+        scope = self._input_scope()
+        members: dict[str, Any] = {
+            attr: shared_error_serializer(scope if attr in declared else "", attr, frozenset(codes))
+            for attr, codes in self._get_validation_error_codes_by_field(fields).items()
+        }
+        validation_error = type(
+            f"{operation}ValidationErrorSerializer",
+            (serializers.Serializer,),
+            {
+                "type": serializers.ChoiceField(choices=ValidationErrorEnum.choices),
+                "errors": PolymorphicProxySerializer(
+                    component_name=f"{operation}Error",
+                    serializers=members,
+                    resource_type_field_name="attr",
+                    many=True,
+                ),
+                "Meta": type("Meta", (), {"ref_name": f"{operation}ValidationError"}),
+            },
+        )
+        variants: dict[str, Any] = {"validation_error": validation_error}
+        if self._should_add_parse_error_response():
+            variants["client_error"] = ParseErrorResponseSerializer
+        return PolymorphicProxySerializer(
+            component_name=f"{operation}ErrorResponse400",
+            serializers=variants,
+            resource_type_field_name="type",
+        )
+
+    def _input_scope(self) -> str:
+        """The name of what declares this operation's inputs: ActorSerializer gives Actor."""
+        if self.method in WRITE_METHODS:
+            return get_class(self.get_request_serializer()).__name__.removesuffix("Serializer")
+        filterset = getattr(self.view, "filterset_class", None)
+        return filterset.__name__.removesuffix("Set") if filterset else ""
 
     def _get_extra_validation_errors(self) -> dict[str, set[str]]:
         # Paging parameters are validated too (a negative offset is a 400 naming it).
