@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from http import HTTPStatus
 from typing import Any
 
 from drf_spectacular.plumbing import get_class
@@ -191,6 +192,36 @@ def request_bodies_are_closed(result: dict[str, Any], **kwargs: Any) -> dict[str
     return result
 
 
+OPERATION_UNIONS = ("ErrorResponse400", "Error")
+
+
+def inline_operation_unions(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """Write each operation's own error unions where it uses them.
+
+    An operation's 400 (its validation error or a parse error) and the list of
+    attrs its validation errors can name are used by that operation alone: as
+    components they only added a name per operation. What they choose between
+    stays shared. Generated clients make no class for a union either way.
+    """
+    schemas = result.get("components", {}).get("schemas", {})
+    unions = {
+        f"#/components/schemas/{name}": schemas.pop(name)
+        for name in [name for name, schema in schemas.items() if "oneOf" in schema]
+        if name.endswith(OPERATION_UNIONS)
+    }
+
+    def inline(node: Any) -> Any:
+        if isinstance(node, dict):
+            if node.get("$ref") in unions:
+                return inline(unions[node["$ref"]])
+            return {key: inline(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [inline(value) for value in node]
+        return node
+
+    return inline(result)
+
+
 def empty_query_values_are_ignored(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     """Say that an optional query parameter given empty (``?ordering=``) counts as absent.
 
@@ -309,4 +340,28 @@ def document_http_headers(result: dict[str, Any], **kwargs: Any) -> dict[str, An
                     responses[code].setdefault("headers", {}).update(RETRY_AFTER)
             if not parameters:
                 del operation["parameters"]
+    return result
+
+
+def share_error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """Give each generic error answer (401 and up) once, under components/responses.
+
+    Those answers read the same in every operation that can give them (only the
+    operations that can answer in CSV add a text/csv form), so each operation
+    refers to them (NotFound, NotFoundOrCsv, ...). The 400s differ by operation
+    and stay in place. Runs last: the hooks before it add headers to these answers.
+    """
+    shared = result.setdefault("components", {}).setdefault("responses", {})
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            responses = operation.get("responses", {})
+            for code, response in responses.items():
+                if int(code) <= 400:
+                    continue
+                phrase = HTTPStatus(int(code)).phrase.title().replace(" ", "").replace("-", "")
+                name = phrase + ("OrCsv" if "text/csv" in response.get("content", {}) else "")
+                answer = {**response, "description": HTTPStatus(int(code)).phrase}
+                if shared.setdefault(name, answer) == answer:
+                    responses[code] = {"$ref": f"#/components/responses/{name}"}
+    result["components"]["responses"] = dict(sorted(shared.items()))
     return result
