@@ -317,3 +317,27 @@ def test_the_screenshots_the_browser_suite_takes_are_the_ones_shown() -> None:
         if "screenshots/" in link
     }
     assert taken == stored == shown
+
+
+def test_operations_share_their_error_components() -> None:
+    schema = yaml.safe_load(COMMITTED_SCHEMA.read_text())
+    components = schema["components"]["schemas"]
+
+    def attrs(name: str) -> set[str]:
+        members = components[name]["properties"]["errors"]["items"]["oneOf"]
+        return {member["$ref"].rsplit("/", 1)[1] for member in members}
+
+    # The same body fields give the same errors on create, update and partial_update.
+    assert "ActorNameErrorComponent" in attrs("ActorsCreateValidationError")
+    assert attrs("ActorsUpdateValidationError") == attrs("ActorsPartialUpdateValidationError")
+    assert attrs("ActorsCreateValidationError") - attrs("ActorsUpdateValidationError") == {
+        "Idempotency-KeyErrorComponent"
+    }
+    # Only the list of what an operation can name is its own.
+    assert [name for name in components if name.startswith("ActorsCreate")] == [
+        "ActorsCreateValidationError"
+    ]
+    # The generic answers are written once and referred to by every operation.
+    responses = schema["paths"]["/api/v1/actors/{slug}/"]["delete"]["responses"]
+    assert responses["404"] == {"$ref": "#/components/responses/NotFound"}
+    assert schema["components"]["responses"]["TooManyRequests"]["headers"]["Retry-After"]

@@ -328,9 +328,11 @@ SPECTACULAR_SETTINGS = {
         "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
         "tracker.api.schema.open_error_codes",
         "tracker.api.schema.request_bodies_are_closed",
+        "tracker.api.schema.inline_operation_unions",
         "tracker.api.schema.csv_content_is_text",
         "tracker.api.schema.document_http_headers",
         "tracker.api.schema.empty_query_values_are_ignored",
+        "tracker.api.schema.share_error_responses",
     ],
     # Group operations by resource (actors, events, ...) rather than by "v1".
     "SCHEMA_PATH_PREFIX": r"/api/v1",

@@ -1,12 +1,27 @@
 from __future__ import annotations
 
 import re
+from functools import cache
+from http import HTTPStatus
 from typing import Any
 
+from drf_spectacular.plumbing import get_class
+from drf_spectacular.utils import PolymorphicProxySerializer
 from drf_standardized_errors.openapi import AutoSchema as StandardizedErrorsAutoSchema
-from rest_framework import permissions
+from drf_standardized_errors.openapi_serializers import (
+    ParseErrorResponseSerializer,
+    ValidationErrorEnum,
+)
+from drf_standardized_errors.openapi_utils import get_error_serializer
+from inflection import camelize
+from rest_framework import permissions, serializers
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
+
+# The errors of one field, keyed by (scope, attr, codes): every operation that
+# can give them refers to the same class, hence to one component, and
+# drf-spectacular warns (failing `--fail-on-warn`) if one name got two shapes.
+shared_error_serializer = cache(get_error_serializer)
 
 
 class AutoSchema(StandardizedErrorsAutoSchema):
@@ -56,6 +71,53 @@ class AutoSchema(StandardizedErrorsAutoSchema):
                 responses, status_code
             )
         return super()._should_add_error_response(responses, status_code)
+
+    def _get_http400_serializer(self) -> Any:
+        # As drf-standardized-errors builds it, but each field's errors are a
+        # component named after the serializer or FilterSet that declares the
+        # field (ActorNameErrorComponent, ActorFilterKindErrorComponent), or
+        # after the parameter alone (LimitErrorComponent), not after the
+        # operation: create, update and partial_update share them, as do the
+        # list and its export.
+        if not self._should_add_validation_error_response():
+            return ParseErrorResponseSerializer
+        operation = camelize(self.get_operation_id())
+        fields = self._determine_fields_with_error_codes()
+        declared = {field.name for field in fields}
+        scope = self._input_scope()
+        members: dict[str, Any] = {
+            attr: shared_error_serializer(scope if attr in declared else "", attr, frozenset(codes))
+            for attr, codes in self._get_validation_error_codes_by_field(fields).items()
+        }
+        validation_error = type(
+            f"{operation}ValidationErrorSerializer",
+            (serializers.Serializer,),
+            {
+                "type": serializers.ChoiceField(choices=ValidationErrorEnum.choices),
+                "errors": PolymorphicProxySerializer(
+                    component_name=f"{operation}Error",
+                    serializers=members,
+                    resource_type_field_name="attr",
+                    many=True,
+                ),
+                "Meta": type("Meta", (), {"ref_name": f"{operation}ValidationError"}),
+            },
+        )
+        variants: dict[str, Any] = {"validation_error": validation_error}
+        if self._should_add_parse_error_response():
+            variants["client_error"] = ParseErrorResponseSerializer
+        return PolymorphicProxySerializer(
+            component_name=f"{operation}ErrorResponse400",
+            serializers=variants,
+            resource_type_field_name="type",
+        )
+
+    def _input_scope(self) -> str:
+        """The name of what declares this operation's inputs: ActorSerializer gives Actor."""
+        if self.method in WRITE_METHODS:
+            return get_class(self.get_request_serializer()).__name__.removesuffix("Serializer")
+        filterset = getattr(self.view, "filterset_class", None)
+        return filterset.__name__.removesuffix("Set") if filterset else ""
 
     def _get_extra_validation_errors(self) -> dict[str, set[str]]:
         # Paging parameters are validated too (a negative offset is a 400 naming it).
@@ -128,6 +190,36 @@ def request_bodies_are_closed(result: dict[str, Any], **kwargs: Any) -> dict[str
             component.pop("discriminator", None)
     schemas["UnexpectedFieldError"] = UNEXPECTED_FIELD_ERROR
     return result
+
+
+OPERATION_UNIONS = ("ErrorResponse400", "Error")
+
+
+def inline_operation_unions(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """Write each operation's own error unions where it uses them.
+
+    An operation's 400 (its validation error or a parse error) and the list of
+    attrs its validation errors can name are used by that operation alone: as
+    components they only added a name per operation. What they choose between
+    stays shared. Generated clients make no class for a union either way.
+    """
+    schemas = result.get("components", {}).get("schemas", {})
+    unions = {
+        f"#/components/schemas/{name}": schemas.pop(name)
+        for name in [name for name, schema in schemas.items() if "oneOf" in schema]
+        if name.endswith(OPERATION_UNIONS)
+    }
+
+    def inline(node: Any) -> Any:
+        if isinstance(node, dict):
+            if node.get("$ref") in unions:
+                return inline(unions[node["$ref"]])
+            return {key: inline(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [inline(value) for value in node]
+        return node
+
+    return inline(result)
 
 
 def empty_query_values_are_ignored(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
@@ -248,4 +340,28 @@ def document_http_headers(result: dict[str, Any], **kwargs: Any) -> dict[str, An
                     responses[code].setdefault("headers", {}).update(RETRY_AFTER)
             if not parameters:
                 del operation["parameters"]
+    return result
+
+
+def share_error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """Give each generic error answer (401 and up) once, under components/responses.
+
+    Those answers read the same in every operation that can give them (only the
+    operations that can answer in CSV add a text/csv form), so each operation
+    refers to them (NotFound, NotFoundOrCsv, ...). The 400s differ by operation
+    and stay in place. Runs last: the hooks before it add headers to these answers.
+    """
+    shared = result.setdefault("components", {}).setdefault("responses", {})
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            responses = operation.get("responses", {})
+            for code, response in responses.items():
+                if int(code) <= 400:
+                    continue
+                phrase = HTTPStatus(int(code)).phrase.title().replace(" ", "").replace("-", "")
+                name = phrase + ("OrCsv" if "text/csv" in response.get("content", {}) else "")
+                answer = {**response, "description": HTTPStatus(int(code)).phrase}
+                if shared.setdefault(name, answer) == answer:
+                    responses[code] = {"$ref": f"#/components/responses/{name}"}
+    result["components"]["responses"] = dict(sorted(shared.items()))
     return result
