@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 import weakref
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.conf import settings
@@ -60,17 +61,31 @@ class SlotStreamingHttpResponse(StreamingHttpResponse):
     """A StreamingHttpResponse that takes a slot of ``streams`` (or raises
     ExportsBusy) and gives it back when it is closed.
 
-    The WSGI server closes every response it was given, complete or not (PEP
-    3333). The finalizer covers a response dropped before it reached the server.
+    The slot is given back as soon as the last byte has been produced, and in
+    any case when the response is closed: the WSGI server closes every response
+    it was given, complete or not (PEP 3333), but a client that reads the whole
+    body need not close it (werkzeug's test client does not). The finalizer
+    covers a response dropped before it reached the server.
     """
 
-    def __init__(self, *args: Any, streams: StreamSlots, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.slot = streams.take()
-        weakref.finalize(self, self.slot.release)
+    def __init__(
+        self, streaming_content: Iterable[bytes] = (), *args: Any, streams: StreamSlots,
+        **kwargs: Any,
+    ) -> None:  # fmt: skip
+        slot = streams.take()
+        super().__init__(released_at_end(streaming_content, slot), *args, **kwargs)
+        self.slot = slot
+        weakref.finalize(self, slot.release)
 
     def close(self) -> None:
         try:
             super().close()
         finally:
             self.slot.release()
+
+
+def released_at_end(content: Iterable[bytes], slot: Slot) -> Iterator[bytes]:
+    try:
+        yield from content
+    finally:
+        slot.release()
