@@ -56,6 +56,9 @@ def post_worker_init(worker: Any) -> None:
     """Warn when exports may take every thread of a worker (see the docstring)."""
     from django.conf import settings
 
+    if not settings.configured:
+        # Not the Django application (the benchmark's floor is plain WSGI).
+        return
     streams = settings.EXPORT_STREAMS_PER_PROCESS
     if streams >= worker.cfg.threads:
         worker.log.warning(

@@ -145,3 +145,15 @@ def test_a_slot_comes_back_when_the_body_is_read_to_the_end_without_a_close() ->
         assert response.status_code == 200
         assert len(response.get_data().splitlines()) == 2
         kept.append(response)  # referenced, so no finalizer gives the slot back
+
+
+def test_the_layout_also_serves_a_wsgi_application_that_is_not_django() -> None:
+    """The benchmark's floor runs under this configuration (gunicorn reads it from
+    the working directory): the worker hook must not need Django's settings."""
+    environment = dict(os.environ)
+    environment.pop("DJANGO_SETTINGS_MODULE", None)
+    script = "import runpy; runpy.run_path('gunicorn.conf.py')['post_worker_init'](None)"
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=environment, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
