@@ -130,6 +130,9 @@ def test_gunicorn_accepts_the_configuration_and_loads_the_app() -> None:
     assert result.returncode == 0, result.stderr
 
 
+# The WSGI handler itself runs, with close_old_connections on each request (Django's
+# test client turns it off): the test's own transaction would be closed under it.
+@pytest.mark.django_db(transaction=True)
 @override_settings(EXPORT_STREAMS_PER_PROCESS=1)
 def test_a_slot_comes_back_when_the_body_is_read_to_the_end_without_a_close() -> None:
     """A WSGI client that reads the whole body and never closes the response
