@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "actors",
     "responses",
     "accounts",
+    "savedfilters",
 ]
 
 MIDDLEWARE = [
