@@ -74,6 +74,7 @@ migrations-check: install
 # Apply, unapply and reapply every migration on the database DATABASE_URL names.
 migrations-roundtrip: install
 	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py migrate savedfilters zero --noinput -v0
 	$(PY) manage.py migrate accounts zero --noinput -v0
 	$(PY) manage.py migrate idempotency zero --noinput -v0
 	$(PY) manage.py migrate responses zero --noinput -v0

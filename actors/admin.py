@@ -16,6 +16,7 @@ from actors.choices import ORGANIZATION_KINDS, ActorKind
 from actors.merge import merge_actors
 from actors.models import Actor, Membership
 from actors.resources import ActorResource, MembershipResource
+from savedfilters.admin import SavedFiltersMixin
 from tracker.admin import CuratedAdmin, ImportExportAdmin
 
 # Autocomplete lookups that only make sense for some kinds of actor, keyed by
@@ -83,7 +84,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Actor)
-class ActorAdmin(CuratedAdmin):
+class ActorAdmin(SavedFiltersMixin, CuratedAdmin):
     resource_classes = (ActorResource,)
     actions = ("merge_selected",)
     form = ActorAdminForm
@@ -156,7 +157,7 @@ class ActorAdmin(CuratedAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(ImportExportAdmin):
+class MembershipAdmin(SavedFiltersMixin, ImportExportAdmin):
     resource_classes = (MembershipResource,)
     list_display = ("member", "organization", "started_on", "ended_on")
     list_filter = (("organization", admin.RelatedOnlyFieldListFilter),)

@@ -1,7 +1,7 @@
 """make bench: the API against the floor, at small and large scale, on PostgreSQL.
 
 For each scale: build (or reuse) the database, serve the API (gunicorn,
-production settings) and the floor (bench/floor.py) side by side with the
+production settings) and the floor (bench/floor/) side by side with the
 same workers, check that both give the same answer to every request of the
 mix, then drive each endpoint with the load generator (a separate process,
 loopback only, bounded in time), the API and the floor in turn, and print

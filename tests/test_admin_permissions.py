@@ -32,8 +32,9 @@ from django.urls import reverse
 from accounts.roles import CURATOR, REVIEWER
 from accounts.tokens import issue_token
 from actors.models import Actor
-from responses.models import Measure, MeasureStatusChange, SavedFilter
+from responses.models import Measure, MeasureStatusChange
 from responses.scenario import load_scenario
+from savedfilters.models import SavedFilter
 from tests.admin_walk import (
     AdminRoute,
     Snapshot,
@@ -299,7 +300,7 @@ def test_the_walk_covers_every_admin_view() -> None:
         "actors_actor_simple_history",
         "responses_measure_transition",
         "responses_source_save_filters",
-        "responses_savedfilter_change",
+        "savedfilters_savedfilter_change",
         "accounts_servicetoken_add",
     ):
         assert expected in names

@@ -19,7 +19,8 @@ from openpyxl import load_workbook
 from accounts.roles import CURATOR, REVIEWER
 from actors.models import Actor
 from responses.choices import MeasureStatus
-from responses.models import Measure, SavedFilter
+from responses.models import Measure
+from savedfilters.models import SavedFilter
 from tests.factories import make_actor, make_measure, make_source
 
 pytestmark = pytest.mark.django_db

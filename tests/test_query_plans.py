@@ -11,7 +11,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from tracker.query_plans import _numbered, big_list_viewsets, check, seq_scans
+from responses.api.query_plans import big_list_viewsets
+from tracker.query_plans import _numbered, check, seq_scans
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

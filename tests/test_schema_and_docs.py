@@ -237,10 +237,14 @@ def test_the_quick_start_is_exactly_make_run_and_make_test() -> None:
 
 
 def environment_variables_read_by_the_settings() -> set[str]:
-    """Every NAME in env("NAME"), env.bool("NAME", ...), env.db("NAME", ...) and the like."""
-    tree = ast.parse((REPOSITORY / "tracker" / "settings.py").read_text())
+    """Every NAME in env("NAME"), env.bool("NAME", ...), env.db("NAME", ...) and the like.
+
+    Read in tracker/settings.py and in the modules it takes settings from.
+    """
+    modules = ("settings.py", "api_settings.py")
+    trees = [ast.parse((REPOSITORY / "tracker" / name).read_text()) for name in modules]
     names = set()
-    for node in ast.walk(tree):
+    for node in (node for tree in trees for node in ast.walk(tree)):
         if not isinstance(node, ast.Call) or not node.args:
             continue
         function = node.func

@@ -9,6 +9,9 @@ sequential scan of one of the big tables means that some request reads the
 whole table: at a million rows, a slow request. ``forbid_seqscan`` makes the
 planner avoid sequential scans wherever an index could serve, so on a small
 test database the check still tells whether an index exists.
+
+The app that owns the lists passes their viewsets in
+(``responses/api/query_plans.py``).
 """
 
 from __future__ import annotations
@@ -203,12 +206,6 @@ def check(viewsets: dict[str, Any], *, forbid_seqscan: bool = False) -> list[Pla
             if forbid_seqscan:
                 cursor.execute("RESET enable_seqscan")
     return plans
-
-
-def big_list_viewsets() -> dict[str, Any]:
-    from responses.api.views import EventViewSet, MeasureViewSet, PositionViewSet
-
-    return {"positions": PositionViewSet, "events": EventViewSet, "measures": MeasureViewSet}
 
 
 def as_json(plans: list[Plan]) -> str:

@@ -3,6 +3,6 @@
 Importing the modules registers their model admins with the default site.
 """
 
-from responses.admin import events, measures, saved_filters, sources
+from responses.admin import events, measures, sources
 
-__all__ = ["events", "measures", "saved_filters", "sources"]
+__all__ = ["events", "measures", "sources"]

@@ -17,6 +17,7 @@ from responses.models import (
     Position,
 )
 from responses.resources import EventResource, PositionResource
+from savedfilters.admin import SavedFiltersMixin
 from tracker.admin import CuratedAdmin, HistoryAdmin
 
 TIMESTAMPS = ("created_at", "updated_at")
@@ -72,7 +73,7 @@ class MeasureInline(admin.TabularInline):
 
 
 @admin.register(Conflict)
-class ConflictAdmin(HistoryAdmin):
+class ConflictAdmin(SavedFiltersMixin, HistoryAdmin):
     list_display = ("name", "slug", "started_on", "started_on_precision", "updated_at")
     list_filter = ("started_on_precision",)
     search_fields = ("name", "slug", "summary")
@@ -88,7 +89,7 @@ class ConflictAdmin(HistoryAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(CuratedAdmin):
+class EventAdmin(SavedFiltersMixin, CuratedAdmin):
     resource_classes = (EventResource,)
     form = EventAdminForm
     list_display = (
@@ -138,7 +139,7 @@ class EventAdmin(CuratedAdmin):
 
 
 @admin.register(Position)
-class PositionAdmin(CuratedAdmin):
+class PositionAdmin(SavedFiltersMixin, CuratedAdmin):
     resource_classes = (PositionResource,)
     list_display = ("actor", "stance", "event", "target", "stated_on", "speaker", "cameo_code")
     list_filter = (

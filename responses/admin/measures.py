@@ -19,6 +19,7 @@ from responses.forms import MeasureTransitionForm
 from responses.lifecycle import describe_allowed_moves
 from responses.models import Measure, MeasureStatusChange
 from responses.resources import MeasureResource
+from savedfilters.admin import SavedFiltersMixin
 from tracker.admin import CuratedAdmin
 
 TIMESTAMPS = ("created_at", "updated_at")
@@ -48,7 +49,7 @@ class MeasureStatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Measure)
-class MeasureAdmin(CuratedAdmin):
+class MeasureAdmin(SavedFiltersMixin, CuratedAdmin):
     resource_classes = (MeasureResource,)
     actions = (transition_measures, lapse_past_deadline)
     list_display = ("__str__", "kind", "status", "announced_on", "deadline", "event")

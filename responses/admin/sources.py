@@ -17,13 +17,14 @@ from django.utils.text import capfirst
 
 from responses.models import Source
 from responses.resources import SourceResource
+from savedfilters.admin import SavedFiltersMixin
 from tracker.admin import CuratedAdmin
 
 TIMESTAMPS = ("created_at", "updated_at")
 
 
 @admin.register(Source)
-class SourceAdmin(CuratedAdmin):
+class SourceAdmin(SavedFiltersMixin, CuratedAdmin):
     resource_classes = (SourceResource,)
     list_display = ("title", "kind", "publisher", "published_on", "language", "url")
     list_filter = ("kind", "language")

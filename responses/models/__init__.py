@@ -3,7 +3,6 @@ from responses.models.conflicts import Conflict, ConflictParty
 from responses.models.events import Event, EventParticipant, EventRelation
 from responses.models.measures import Measure, MeasureStatusChange
 from responses.models.positions import Position
-from responses.models.saved_filters import SavedFilter
 from responses.models.sources import Source
 
 __all__ = [
@@ -17,6 +16,5 @@ __all__ = [
     "Measure",
     "MeasureStatusChange",
     "Position",
-    "SavedFilter",
     "Source",
 ]

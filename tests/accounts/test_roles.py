@@ -7,7 +7,10 @@ from collections.abc import Callable
 
 import pytest
 from django.apps import apps as django_apps
+from django.apps.registry import Apps
 from django.contrib.auth.models import Group, User
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -24,6 +27,14 @@ later_grants = importlib.import_module(
     "accounts.migrations.0003_history_and_saved_filter_permissions"
 )
 saving_filters = importlib.import_module("accounts.migrations.0004_curators_save_filters")
+# Moves the saved filters' permissions (and who holds them) to the savedfilters app.
+moving_filters = importlib.import_module("savedfilters.migrations.0001_initial")
+
+
+def apps_at(app_label: str, migration: str) -> Apps:
+    """The models as they were once ``migration`` had run."""
+    return MigrationLoader(connection).project_state((app_label, migration)).apps
+
 
 RECORDS = {
     "actors": ["actor", "membership"],
@@ -86,10 +97,10 @@ HISTORY_VIEW = {
     "responses.view_historicalsource",
 }
 SAVED_FILTERS = {
-    "responses.add_savedfilter",
-    "responses.view_savedfilter",
-    "responses.change_savedfilter",
-    "responses.delete_savedfilter",
+    "savedfilters.add_savedfilter",
+    "savedfilters.view_savedfilter",
+    "savedfilters.change_savedfilter",
+    "savedfilters.delete_savedfilter",
 }
 
 
@@ -119,8 +130,11 @@ class TestTheMigration:
         assert not Group.objects.filter(name__in=["curator", "reviewer"]).exists()
         roles_migration.create_roles(django_apps, None)
         roles_migration.create_roles(django_apps, None)  # running twice changes nothing
-        later_grants.forwards(django_apps, None)
-        saving_filters.forwards(django_apps, None)
+        # The grants name responses.savedfilter, where the model was then.
+        before_the_move = apps_at("accounts", "0004_curators_save_filters")
+        later_grants.forwards(before_the_move, None)
+        saving_filters.forwards(before_the_move, None)
+        moving_filters.forwards(apps_at("savedfilters", "0001_initial"), None)
         assert {name: group_perms(name) for name in ("curator", "reviewer")} == before
 
     def test_a_later_migration_can_extend_a_role_and_take_it_back(self) -> None:

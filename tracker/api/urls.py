@@ -1,34 +1,20 @@
-"""The versioned API: every resource under /api/v1/, namespaced "api"."""
+"""The versioned API: every resource under /api/v1/, namespaced "api".
+
+Each app owns its routes in its ``api/urls.py``; they are included here by
+dotted name, so the project package imports no app.
+"""
+
+from __future__ import annotations
 
 from django.urls import include, path
-from rest_framework.routers import DefaultRouter
 
-from actors.api.views import ActorViewSet, MembershipViewSet
-from responses.api.changes import ChangeFeedViewSet
-from responses.api.views import (
-    ConflictViewSet,
-    EventViewSet,
-    MeasureViewSet,
-    PositionViewSet,
-    SourceViewSet,
-    StatusChangeViewSet,
-)
+from tracker.api.routers import api_root
 
 app_name = "api"
 
-router = DefaultRouter()
-router.register("actors", ActorViewSet)
-router.register("memberships", MembershipViewSet)
-router.register("conflicts", ConflictViewSet)
-router.register("events", EventViewSet)
-router.register("positions", PositionViewSet)
-router.register("measures", MeasureViewSet)
-router.register("status-changes", StatusChangeViewSet, basename="status-change")
-router.register("sources", SourceViewSet)
-router.register("changes", ChangeFeedViewSet, basename="change")
+APPS = [include("actors.api.urls"), include("responses.api.urls")]
 
 urlpatterns = [
-    path("api/v1/", include("responses.api.analysis_urls")),
-    path("api/v1/", include("responses.api.timeline_urls")),
-    path("api/v1/", include(router.urls)),
+    *(path("api/v1/", routes) for routes in APPS),
+    path("api/v1/", include(api_root(APPS))),
 ]

@@ -5,7 +5,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
-from tracker.query_plans import big_list_viewsets, check
+from responses.api.query_plans import big_list_viewsets
+from tracker.query_plans import check
 
 
 class Command(BaseCommand):
