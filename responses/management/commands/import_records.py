@@ -13,7 +13,7 @@ from django.core.management.base import (
 )
 from django.db import DEFAULT_DB_ALIAS
 
-from responses.bulk.loader import (
+from bulkload.loader import (
     BATCH,
     FILE,
     TYPE_NAMES,
@@ -22,9 +22,9 @@ from responses.bulk.loader import (
     NoProgress,
     Progress,
 )
-from responses.bulk.progress import TerminalProgress
-from responses.bulk.readers import FORMATS
-from responses.bulk.report import describe_file, describe_total
+from bulkload.progress import TerminalProgress
+from bulkload.readers import FORMATS
+from bulkload.report import describe_file, describe_total
 
 FORMAT_HELP = """\
 file format:

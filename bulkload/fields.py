@@ -17,8 +17,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from responses.bulk.index import Index
-from responses.bulk.readers import CSV_SEPARATOR, Row
+from bulkload.index import Index
+from bulkload.readers import CSV_SEPARATOR, Row
 from tracker.limits import LIST_LIMITS, too_many_message
 
 

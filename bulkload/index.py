@@ -26,7 +26,7 @@ from typing import Any
 from django.db.models import Model, Q, UniqueConstraint
 
 from actors.models import Actor, Membership
-from responses.bulk.checks import Condition, compile_condition
+from bulkload.checks import Condition, compile_condition
 from responses.models import Conflict, Event, Measure, Position, Source
 
 PositionKey = tuple[int, int | None, int | None, str, datetime.date | None]

@@ -20,13 +20,13 @@ from typing import Any, Protocol
 
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, transaction
 
-from responses.bulk.background import Background
-from responses.bulk.fields import NeedsFlush, RowValues
-from responses.bulk.index import Index
-from responses.bulk.readers import FileFormatError, Row, detect_format, read_rows
-from responses.bulk.records import RECORD_TYPES, Pending
-from responses.bulk.report import FileReport, Rejection
-from responses.bulk.writer import Errors, Tally, Writer
+from bulkload.background import Background
+from bulkload.fields import NeedsFlush, RowValues
+from bulkload.index import Index
+from bulkload.readers import FileFormatError, Row, detect_format, read_rows
+from bulkload.records import RECORD_TYPES, Pending
+from bulkload.report import FileReport, Rejection
+from bulkload.writer import Errors, Tally, Writer
 
 FILE = "file"
 BATCH = "batch"
