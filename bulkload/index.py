@@ -54,6 +54,16 @@ class Index:
         self.before_query()
         return model._default_manager.using(self.using).values_list(*fields).iterator(10_000)
 
+    @cached_property
+    def record_ids(self) -> dict[type[Model], set[int]]:
+        """The ids of each model's records, read on first use (rows may name a record by id)."""
+        return {}
+
+    def ids_of(self, model: type[Model]) -> set[int]:
+        if model not in self.record_ids:
+            self.record_ids[model] = {pk for (pk,) in self._rows(model, "pk")}
+        return self.record_ids[model]
+
     # Actors
 
     @cached_property

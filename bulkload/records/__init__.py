@@ -5,12 +5,17 @@ the existing record with that key (if any), the values to set and the links
 to write. Nothing here touches the database; validation happens when the
 batch is written (see ``writer``), against the existing rows fetched in bulk.
 
-Natural keys (a row whose key matches an existing record updates it):
+A row with an ``id`` (the API's CSV has one) updates that record; otherwise
+the natural key finds it (a row whose key matches an existing record updates
+it). Each type's columns come from its resource's declaration
+(``tracker.declarations``): the plain fields are read as they are, the rest
+(``reads``) by the type's ``read``.
+
 
 =========== ==========================================================
 actor       slug
 membership  member, organization, started_on
-source      url; a source without URL: title and publisher
+source      link (the model's url); without one: title and publisher
 conflict    slug
 event       slug
 position    actor, event, target, stance, stated_on

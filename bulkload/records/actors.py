@@ -5,16 +5,20 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import Any
 
+from actors.declarations import ACTOR, MEMBERSHIP
 from actors.models import Actor, Membership
 from bulkload.fields import UNSET, RowValues
 from bulkload.index import Index
 from bulkload.records.base import Pending, RecordType
+from tracker.declarations import plain
 
 
 class ActorRecord(RecordType):
     name = "actor"
     model = Actor
-    FIELDS = ("name", "short_name", "kind", "country", "aliases", "wikidata_id", "description")
+    declaration = ACTOR
+    reads = ("slug", "parent")
+    FIELDS = plain(ACTOR, besides=reads)
 
     def read(self, values: RowValues, line: int) -> Pending | None:
         slug = values.text("slug", required=True)
@@ -38,12 +42,15 @@ class ActorRecord(RecordType):
 class MembershipRecord(RecordType):
     name = "membership"
     model = Membership
+    declaration = MEMBERSHIP
+    reads = ("member", "organization", "started_on")
+    FIELDS = plain(MEMBERSHIP, besides=reads)
 
     def read(self, values: RowValues, line: int) -> Pending | None:
         member = values.actor("member", required=True)
         organization = values.actor("organization", required=True)
         started_on = values.date(Membership, "started_on")
-        found = values.values(Membership, ("ended_on",))
+        found = values.values(Membership, self.FIELDS)
         values.refuse_the_rest()
         if values.errors:
             return None

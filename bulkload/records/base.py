@@ -11,6 +11,7 @@ from django.db.models import Model
 from bulkload.fields import RowValues
 from bulkload.index import Index
 from bulkload.sql import chunked
+from tracker.declarations import Resource, by_field, plain
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,20 @@ class RecordType:
     name: ClassVar[str]
     model: ClassVar[type[Model]]
     links: ClassVar[tuple[Links, ...]] = ()
+    # The resource's fields (tracker.declarations): the plain ones are read as
+    # they are (FIELDS), ``reads`` are those that ``read`` resolves itself
+    # (natural keys, relations); the rest of a flat row is read-only.
+    declaration: ClassVar[Resource] = ()
+    reads: ClassVar[tuple[str, ...]] = ()
+
+    def accepted(self) -> set[str]:
+        """The API names of the fields this type writes."""
+        return {declared.name for declared in plain(self.declaration)} | set(self.reads)
+
+    def api_errors(self, errors: dict[str, list[str]]) -> dict[str, list[str]]:
+        """Errors keyed by the API's names (``link``, not the model's ``url``)."""
+        names = by_field(self.declaration)
+        return {names.get(key, key): messages for key, messages in errors.items()}
 
     def read(self, values: RowValues, line: int) -> Pending | None:
         """Resolve a row; None when it has errors (left in ``values.errors``)."""
@@ -101,7 +116,8 @@ class RecordType:
 
     @staticmethod
     def existing(values: RowValues, found: list[int] | None, what: str) -> int | None:
-        if not found:
+        if not found or values.match_id is not None:
+            # A row with an id updates that record (see the loader).
             return None
         if len(found) > 1:
             values.error(

@@ -9,6 +9,7 @@ from bulkload.fields import UNSET, NeedsFlush, RowValues
 from bulkload.index import Index
 from bulkload.records.base import Links, Pending, RecordType, sources_of
 from responses.choices import EventRelationKind
+from responses.declarations import CONFLICT, EVENT, SOURCE
 from responses.models import (
     Conflict,
     ConflictParty,
@@ -17,16 +18,21 @@ from responses.models import (
     EventRelation,
     Source,
 )
+from tracker.declarations import plain
 
 
 class SourceRecord(RecordType):
     name = "source"
     model = Source
-    FIELDS = ("kind", "title", "publisher", "url", "published_on", "language", "excerpt")
+    declaration = SOURCE
+    reads = ()
+    FIELDS = plain(SOURCE, besides=reads)
 
     def read(self, values: RowValues, line: int) -> Pending | None:
         index = values.index
         key_name = values.text("key")
+        if values.given("url") and not values.given("link"):
+            values.data["link"] = values.take("url")  # the name files used before "link"
         found = values.values(Source, self.FIELDS)
         values.refuse_the_rest()
         url = found.get("url") or ""
@@ -75,7 +81,9 @@ class ConflictRecord(RecordType):
         Links("parties", ConflictParty, "conflict_id", "actor_id"),
         sources_of(Conflict),
     )
-    FIELDS = ("name", "started_on", "started_on_precision", "summary")
+    declaration = CONFLICT
+    reads = ("slug", "parties", "sources")
+    FIELDS = plain(CONFLICT, besides=reads)
 
     def read(self, values: RowValues, line: int) -> Pending | None:
         slug = values.text("slug", required=True)
@@ -108,18 +116,17 @@ class EventRecord(RecordType):
         Links("related_events", EventRelation, "from_event_id", "to_event_id", "relation"),
         sources_of(Event),
     )
-    FIELDS = (
-        "title",
-        "kind",
-        "occurred_on",
-        "occurred_on_precision",
-        "location",
-        "country",
-        "summary",
-        "impacts",
-        "fatalities",
-        "injuries",
+    declaration = EVENT
+    reads = (
+        "slug",
+        "conflict",
+        "initiator",
+        "target",
+        "participants",
+        "related_events",
+        "sources",
     )
+    FIELDS = plain(EVENT, besides=reads)
 
     def read(self, values: RowValues, line: int) -> Pending | None:
         slug = values.text("slug", required=True)
@@ -135,7 +142,7 @@ class EventRecord(RecordType):
         links = {
             "participants": values.actors("participants"),
             "related_events": self.related_events(values, slug),
-            "sources": values.sources(required=existing is None),
+            "sources": values.sources(required=existing is None and values.match_id is None),
         }
         values.refuse_the_rest()
         if values.errors:

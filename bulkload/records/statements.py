@@ -8,14 +8,18 @@ from typing import Any, cast
 from bulkload.fields import UNSET, NeedsFlush, RowValues
 from bulkload.index import Index, MeasureKey, PositionKey
 from bulkload.records.base import Pending, RecordType, sources_of
+from responses.declarations import MEASURE, POSITION
 from responses.models import Measure, Position
+from tracker.declarations import plain
 
 
 class PositionRecord(RecordType):
     name = "position"
     model = Position
     links = (sources_of(Position),)
-    FIELDS = ("cameo_code", "stated_on_precision", "summary", "quote", "language")
+    declaration = POSITION
+    reads = ("actor", "speaker", "event", "target", "stance", "stated_on", "sources")
+    FIELDS = plain(POSITION, besides=reads)
 
     def read(self, values: RowValues, line: int) -> Pending | None:
         actor = values.actor("actor", required=True)
@@ -38,7 +42,7 @@ class PositionRecord(RecordType):
             stated_on,
         )
         existing = self.existing(values, values.index.positions.get(key), "positions")  # type: ignore[arg-type]
-        sources = values.sources(required=existing is None)
+        sources = values.sources(required=existing is None and values.match_id is None)
         values.refuse_the_rest()
         if values.errors:
             return None
@@ -70,16 +74,9 @@ class MeasureRecord(RecordType):
     name = "measure"
     model = Measure
     links = (sources_of(Measure),)
-    FIELDS = (
-        "status",
-        "condition",
-        "deadline",
-        "effective_on",
-        "ended_on",
-        "amount",
-        "currency",
-        "description",
-    )
+    declaration = MEASURE
+    reads = ("actor", "target", "kind", "event", "announced_on", "position", "sources")
+    FIELDS = plain(MEASURE, besides=reads)
 
     def read(self, values: RowValues, line: int) -> Pending | None:
         actor = values.actor("actor", required=True)
@@ -101,8 +98,13 @@ class MeasureRecord(RecordType):
             event_id,
             announced_on,
         )
+        if values.given("position"):
+            if "position" in found:
+                values.error("position", "Give position or announced_in, not both.")
+            else:
+                found["position"] = self.position_by_id(values, values.take("position"))
         existing = self.existing(values, values.index.measures.get(key), "measures")  # type: ignore[arg-type]
-        sources = values.sources(required=existing is None)
+        sources = values.sources(required=existing is None and values.match_id is None)
         values.refuse_the_rest()
         if values.errors:
             return None
@@ -159,10 +161,7 @@ class MeasureRecord(RecordType):
             if narrow.get("target", key[2]) == key[2] and narrow.get("stated_on", key[4]) == key[4]
         ]
         if len(keys) == 1 and len(index.positions[keys[0]]) == 1:
-            position = Position(pk=index.positions[keys[0]][0], actor_id=actor_id)
-            position._state.adding = False
-            position._state.db = index.using
-            return position
+            return _known_position(index, index.positions[keys[0]][0], actor_id)
         if not keys and ("position", (actor_id, event_id, stance)) in values.waiting:
             raise NeedsFlush
         values.error(
@@ -173,6 +172,19 @@ class MeasureRecord(RecordType):
             "give target and stated_on to choose one.",
         )
         return UNSET
+
+    @staticmethod
+    def position_by_id(values: RowValues, raw: Any) -> Any:
+        """``position``: the announcing position's id, as the API gives it."""
+        if raw is None or raw == "":
+            return None
+        pk = values.record_id("position", raw)
+        actor_id = values.index.position_actors.get(pk) if pk is not None else None
+        if actor_id is None:
+            if pk is not None:
+                values.error("position", f"There is no position with id {pk}.")
+            return UNSET
+        return _known_position(values.index, pk, actor_id)
 
     def check(self, pending: Pending, instance: Any, before: dict[str, Any] | None) -> Any:
         if before is not None and instance.status != before["status"]:
@@ -190,3 +202,11 @@ class MeasureRecord(RecordType):
         found = index.measures[cast(MeasureKey, pending.key)]
         if instance.pk not in found:
             found.append(instance.pk)
+
+
+def _known_position(index: Index, pk: int, actor_id: int) -> Position:
+    """A stored position, as a light instance: the measure's rules read its actor."""
+    position = Position(pk=pk, actor_id=actor_id)
+    position._state.adding = False
+    position._state.db = index.using
+    return position

@@ -16,8 +16,8 @@ from responses.models import (
     Measure,
     Position,
 )
-from responses.resources import EventResource, PositionResource
-from tracker.admin import CuratedAdmin, HistoryAdmin
+from responses.resources import ConflictResource, EventResource, PositionResource
+from tracker.admin import CuratedAdmin
 
 TIMESTAMPS = ("created_at", "updated_at")
 
@@ -72,7 +72,8 @@ class MeasureInline(admin.TabularInline):
 
 
 @admin.register(Conflict)
-class ConflictAdmin(HistoryAdmin):
+class ConflictAdmin(CuratedAdmin):
+    resource_classes = (ConflictResource,)
     list_display = ("name", "slug", "started_on", "started_on_precision", "updated_at")
     list_filter = ("started_on_precision",)
     search_fields = ("name", "slug", "summary")
