@@ -110,8 +110,8 @@ def admin_curator(curator: User) -> Client:
     return client
 
 
-def admin_import(client: Client, admin_name: str, text: str) -> str:
-    """Upload a CSV file to the admin's import, then confirm it if it is valid."""
+def admin_import(client: Client, admin_name: str, text: str, *, valid: bool = True) -> str:
+    """Upload a CSV file to the admin's import, then confirm it (a valid file)."""
     preview = client.post(
         reverse(f"admin:{admin_name}_import"),
         {
@@ -125,7 +125,8 @@ def admin_import(client: Client, admin_name: str, text: str) -> str:
             preview,
         )
     )
-    if "import_file_name" in fields:
+    assert ("import_file_name" in fields) == valid, preview[:3000]
+    if valid:
         response = client.post(reverse(f"admin:{admin_name}_process_import"), fields)
         assert response.status_code == 302
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", preview))
@@ -196,7 +197,7 @@ def test_a_duplicate_address_is_named_link_by_import_records(tmp_path: Path) -> 
 
 
 def test_a_duplicate_address_is_named_link_by_the_admin_import(admin_curator: Client) -> None:
-    text = admin_import(admin_curator, "responses_source", duplicate_address_row())
+    text = admin_import(admin_curator, "responses_source", duplicate_address_row(), valid=False)
     errors = text.split("Errors", 1)[-1]
     assert re.search(r"\blink A source with this URL already exists", errors), errors[:2000]
     assert Source.objects.get(title="Other").url == "https://example.org/b"
