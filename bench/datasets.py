@@ -18,7 +18,7 @@ import psycopg
 
 from bench.servers import ROOT
 
-# Bump when responses.synthetic changes what it generates.
+# Bump when the synthetic package changes what it generates.
 GENERATOR_VERSION = 2
 SEED = 1
 

@@ -1,8 +1,9 @@
-"""Admin import and export of sources, events, positions and measures.
+"""Admin import and export of sources, conflicts, events, positions and measures.
 
-Actors, conflicts and events are named by slug, sources by id; events are
-matched on their slug, the other records on their id (leave it empty to
-create a record).
+The columns are the API's CSV columns (``responses.declarations``). Actors,
+conflicts and events are named by slug, sources and positions by id;
+conflicts and events are matched on their slug, the other records on their
+id (leave it empty to create a record).
 """
 
 from __future__ import annotations
@@ -11,134 +12,50 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Model
-from import_export import fields, widgets
 
-from actors.models import Actor
+from responses.declarations import CONFLICT, EVENT, MEASURE, POSITION, SOURCE
 from responses.models import Conflict, Event, Measure, Position, Source
-from tracker.imports import SEPARATOR, ListWidget, ValidatedResource
-
-
-def by_slug(model: type[Model], attribute: str, column: str) -> fields.Field:
-    return fields.Field(
-        attribute=attribute, column_name=column, widget=widgets.ForeignKeyWidget(model, "slug")
-    )
-
-
-def cited_sources() -> fields.Field:
-    return fields.Field(
-        attribute="sources",
-        column_name="source_ids",
-        widget=widgets.ManyToManyWidget(Source, separator=SEPARATOR, field="pk"),
-    )
+from tracker.imports import ValidatedResource
 
 
 class SourceResource(ValidatedResource):
-    link = fields.Field(attribute="url", column_name="link")
+    declaration = SOURCE
 
     class Meta(ValidatedResource.Meta):
         model = Source
-        fields = ("id", "kind", "title", "publisher", "link", "published_on", "language", "excerpt")
-        export_order = fields
+
+
+class ConflictResource(ValidatedResource):
+    declaration = CONFLICT
+
+    class Meta(ValidatedResource.Meta):
+        model = Conflict
+        import_id_fields = ("slug",)
 
 
 class EventResource(ValidatedResource):
-    conflict = by_slug(Conflict, "conflict", "conflict_slug")
-    initiator = by_slug(Actor, "initiator", "initiator_slug")
-    target = by_slug(Actor, "target", "target_slug")
-    participants = fields.Field(
-        attribute="participants",
-        column_name="participant_slugs",
-        widget=widgets.ManyToManyWidget(Actor, separator=SEPARATOR, field="slug"),
-    )
-    impacts = fields.Field(attribute="impacts", column_name="impacts", widget=ListWidget())
-    sources = cited_sources()
+    declaration = EVENT
     required_many = ("sources",)
 
     class Meta(ValidatedResource.Meta):
         model = Event
         import_id_fields = ("slug",)
-        fields = (
-            "slug",
-            "title",
-            "kind",
-            "conflict",
-            "occurred_on",
-            "occurred_on_precision",
-            "location",
-            "country",
-            "initiator",
-            "target",
-            "participants",
-            "summary",
-            "impacts",
-            "fatalities",
-            "injuries",
-            "sources",
-        )
-        export_order = fields
 
 
 class PositionResource(ValidatedResource):
-    actor = by_slug(Actor, "actor", "actor_slug")
-    speaker = by_slug(Actor, "speaker", "speaker_slug")
-    event = by_slug(Event, "event", "event_slug")
-    target = by_slug(Actor, "target", "target_slug")
-    sources = cited_sources()
+    declaration = POSITION
     required_many = ("sources",)
 
     class Meta(ValidatedResource.Meta):
         model = Position
-        fields = (
-            "id",
-            "actor",
-            "speaker",
-            "event",
-            "target",
-            "stance",
-            "cameo_code",
-            "stated_on",
-            "stated_on_precision",
-            "summary",
-            "quote",
-            "language",
-            "sources",
-        )
-        export_order = fields
 
 
 class MeasureResource(ValidatedResource):
-    actor = by_slug(Actor, "actor", "actor_slug")
-    target = by_slug(Actor, "target", "target_slug")
-    event = by_slug(Event, "event", "event_slug")
-    position = fields.Field(
-        attribute="position",
-        column_name="position_id",
-        widget=widgets.ForeignKeyWidget(Position),
-    )
-    sources = cited_sources()
+    declaration = MEASURE
     required_many = ("sources",)
 
     class Meta(ValidatedResource.Meta):
         model = Measure
-        fields = (
-            "id",
-            "actor",
-            "target",
-            "kind",
-            "status",
-            "condition",
-            "deadline",
-            "announced_on",
-            "effective_on",
-            "ended_on",
-            "amount",
-            "currency",
-            "event",
-            "position",
-            "description",
-            "sources",
-        )
-        export_order = fields
 
     def import_instance(self, instance: Model, row: Any, **kwargs: Any) -> None:
         recorded_status = getattr(instance, "status", None) if instance.pk else None

@@ -75,7 +75,7 @@ def main() -> None:
                 "kind": "news_article",
                 "title": f"Report {number}: {sentence(rng, 6)}",
                 "publisher": "Sample Wire",
-                "url": f"https://example.org/{prefix}/reports/{number}",
+                "link": f"https://example.org/{prefix}/reports/{number}",
                 "language": "en",
             }
         )

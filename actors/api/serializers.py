@@ -4,9 +4,11 @@ from typing import Any
 
 from rest_framework import serializers
 
+from actors.declarations import ACTOR, MEMBERSHIP
 from actors.models import Actor, Membership
 from tracker.api.fields import BoundedListField, BriefRelatedField, IdentityField
 from tracker.api.serializers import BriefSerializer, ValidatedModelSerializer
+from tracker.declarations import api_fields
 from tracker.limits import MAX_ALIASES
 
 
@@ -41,21 +43,7 @@ class ActorSerializer(ValidatedModelSerializer):
 
     class Meta:
         model = Actor
-        fields = [
-            "url",
-            "id",
-            "slug",
-            "name",
-            "short_name",
-            "kind",
-            "country",
-            "parent",
-            "aliases",
-            "wikidata_id",
-            "description",
-            "created_at",
-            "updated_at",
-        ]
+        fields = api_fields(ACTOR)
 
 
 class MembershipSerializer(ValidatedModelSerializer):
@@ -67,13 +55,4 @@ class MembershipSerializer(ValidatedModelSerializer):
 
     class Meta:
         model = Membership
-        fields = [
-            "url",
-            "id",
-            "member",
-            "organization",
-            "started_on",
-            "ended_on",
-            "created_at",
-            "updated_at",
-        ]
+        fields = api_fields(MEMBERSHIP)

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from actors.api.serializers import ActorBriefSerializer, ActorSerializer, MembershipSerializer
+from actors.declarations import ACTOR, MEMBERSHIP
 from actors.filtersets import ActorFilterSet, MembershipFilterSet
 from actors.models import Actor, Membership
-from tracker.api.export import CsvColumn
+from tracker.api.export import csv_columns_of, csv_many_of
 from tracker.api.history import HistoryMixin
 from tracker.api.queries import columns_for
 from tracker.api.viewsets import TrackerViewSet
@@ -20,20 +21,8 @@ class ActorViewSet(HistoryMixin, TrackerViewSet):
     filterset_class = ActorFilterSet
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
-    csv_columns = (
-        CsvColumn("id", "id"),
-        CsvColumn("slug", "slug"),
-        CsvColumn("name", "name"),
-        CsvColumn("short_name", "short_name"),
-        CsvColumn("kind", "kind"),
-        CsvColumn("country", "country"),
-        CsvColumn("parent_slug", "parent__slug"),
-        CsvColumn("aliases", "aliases"),
-        CsvColumn("wikidata_id", "wikidata_id"),
-        CsvColumn("description", "description"),
-        CsvColumn("created_at", "created_at"),
-        CsvColumn("updated_at", "updated_at"),
-    )
+    csv_columns = csv_columns_of(ACTOR)
+    csv_many = csv_many_of(ACTOR)
 
 
 class MembershipViewSet(TrackerViewSet):
@@ -45,14 +34,5 @@ class MembershipViewSet(TrackerViewSet):
     )
     serializer_class = MembershipSerializer
     filterset_class = MembershipFilterSet
-    csv_columns = (
-        CsvColumn("id", "id"),
-        CsvColumn("member_slug", "member__slug"),
-        CsvColumn("member_name", "member__name"),
-        CsvColumn("organization_slug", "organization__slug"),
-        CsvColumn("organization_name", "organization__name"),
-        CsvColumn("started_on", "started_on"),
-        CsvColumn("ended_on", "ended_on"),
-        CsvColumn("created_at", "created_at"),
-        CsvColumn("updated_at", "updated_at"),
-    )
+    csv_columns = csv_columns_of(MEMBERSHIP)
+    csv_many = csv_many_of(MEMBERSHIP)

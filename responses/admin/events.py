@@ -16,9 +16,9 @@ from responses.models import (
     Measure,
     Position,
 )
-from responses.resources import EventResource, PositionResource
+from responses.resources import ConflictResource, EventResource, PositionResource
 from savedfilters.admin import SavedFiltersMixin
-from tracker.admin import CuratedAdmin, HistoryAdmin
+from tracker.admin import CuratedAdmin
 
 TIMESTAMPS = ("created_at", "updated_at")
 
@@ -73,7 +73,8 @@ class MeasureInline(admin.TabularInline):
 
 
 @admin.register(Conflict)
-class ConflictAdmin(SavedFiltersMixin, HistoryAdmin):
+class ConflictAdmin(SavedFiltersMixin, CuratedAdmin):
+    resource_classes = (ConflictResource,)
     list_display = ("name", "slug", "started_on", "started_on_precision", "updated_at")
     list_filter = ("started_on_precision",)
     search_fields = ("name", "slug", "summary")

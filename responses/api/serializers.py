@@ -19,6 +19,7 @@ from responses.api.briefs import (
     sources_field,
 )
 from responses.choices import MeasureStatus
+from responses.declarations import CONFLICT, EVENT, MEASURE, POSITION, SOURCE, STATUS_CHANGE
 from responses.lifecycle import allowed_moves
 from responses.models import (
     Conflict,
@@ -43,6 +44,7 @@ from tracker.api.serializers import (
     ValidatedModelSerializer,
     date_in_range,
 )
+from tracker.declarations import api_fields
 from tracker.limits import MAX_ACTORS, MAX_IMPACTS, MAX_RELATED_EVENTS
 
 
@@ -61,19 +63,7 @@ class SourceSerializer(ValidatedModelSerializer):
 
     class Meta:
         model = Source
-        fields = [
-            "url",
-            "id",
-            "kind",
-            "title",
-            "publisher",
-            "link",
-            "published_on",
-            "language",
-            "excerpt",
-            "created_at",
-            "updated_at",
-        ]
+        fields = api_fields(SOURCE)
 
 
 class ConflictSerializer(ValidatedModelSerializer):
@@ -87,19 +77,7 @@ class ConflictSerializer(ValidatedModelSerializer):
 
     class Meta:
         model = Conflict
-        fields = [
-            "url",
-            "id",
-            "slug",
-            "name",
-            "parties",
-            "started_on",
-            "started_on_precision",
-            "summary",
-            "sources",
-            "created_at",
-            "updated_at",
-        ]
+        fields = api_fields(CONFLICT)
 
 
 class EventRelationSerializer(StrictFieldsMixin, FastRepresentation, serializers.ModelSerializer):
@@ -150,29 +128,7 @@ class EventSerializer(ValidatedModelSerializer):
 
     class Meta:
         model = Event
-        fields = [
-            "url",
-            "id",
-            "slug",
-            "title",
-            "kind",
-            "conflict",
-            "occurred_on",
-            "occurred_on_precision",
-            "location",
-            "country",
-            "initiator",
-            "target",
-            "participants",
-            "summary",
-            "impacts",
-            "fatalities",
-            "injuries",
-            "related_events",
-            "sources",
-            "created_at",
-            "updated_at",
-        ]
+        fields = api_fields(EVENT)
 
     def validate_related_events(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
         pairs = [(item["to_event"].pk, item["relation"]) for item in value]
@@ -226,24 +182,7 @@ class PositionSerializer(ValidatedModelSerializer):
 
     class Meta:
         model = Position
-        fields = [
-            "url",
-            "id",
-            "actor",
-            "speaker",
-            "event",
-            "target",
-            "stance",
-            "cameo_code",
-            "stated_on",
-            "stated_on_precision",
-            "summary",
-            "quote",
-            "language",
-            "sources",
-            "created_at",
-            "updated_at",
-        ]
+        fields = api_fields(POSITION)
 
 
 class MeasureSerializer(ValidatedModelSerializer):
@@ -267,28 +206,7 @@ class MeasureSerializer(ValidatedModelSerializer):
 
     class Meta:
         model = Measure
-        fields = [
-            "url",
-            "id",
-            "actor",
-            "target",
-            "kind",
-            "status",
-            "allowed_transitions",
-            "condition",
-            "deadline",
-            "announced_on",
-            "effective_on",
-            "ended_on",
-            "amount",
-            "currency",
-            "event",
-            "position",
-            "description",
-            "sources",
-            "created_at",
-            "updated_at",
-        ]
+        fields = api_fields(MEASURE)
 
     @extend_schema_field(
         serializers.ListField(child=serializers.ChoiceField(MeasureStatus.choices))
@@ -316,17 +234,7 @@ class StatusChangeSerializer(FastRepresentation, serializers.ModelSerializer):
 
     class Meta:
         model = MeasureStatusChange
-        fields = [
-            "url",
-            "id",
-            "measure",
-            "from_status",
-            "to_status",
-            "changed_on",
-            "source",
-            "note",
-            "created_at",
-        ]
+        fields = api_fields(STATUS_CHANGE)
         read_only_fields = fields
 
 

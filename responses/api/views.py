@@ -30,6 +30,7 @@ from responses.api.serializers import (
     StatusChangeSerializer,
     TransitionSerializer,
 )
+from responses.declarations import CONFLICT, EVENT, MEASURE, POSITION, SOURCE, STATUS_CHANGE
 from responses.filtersets import (
     ConflictFilterSet,
     EventFilterSet,
@@ -50,13 +51,10 @@ from responses.models import (
 )
 from responses.reports import responses_by_actor
 from tracker.api.errors import ConflictError, ProtectedRecord
-from tracker.api.export import CsvColumn, CsvMany
+from tracker.api.export import csv_columns_of, csv_many_of
 from tracker.api.history import HistoryMixin
 from tracker.api.queries import briefs_of, columns_for
 from tracker.api.viewsets import TrackerReadOnlyViewSet, TrackerViewSet
-
-TIMESTAMP_COLUMNS = (CsvColumn("created_at", "created_at"), CsvColumn("updated_at", "updated_at"))
-SOURCE_IDS = CsvMany("source_ids", "sources")
 
 SLUG_PATTERN = "[-a-zA-Z0-9_]+"
 
@@ -73,17 +71,8 @@ class SourceViewSet(HistoryMixin, TrackerViewSet):
     read_queryset = Source.objects.only(*columns_for(Source))
     serializer_class = SourceSerializer
     filterset_class = SourceFilterSet
-    csv_columns = (
-        CsvColumn("id", "id"),
-        CsvColumn("kind", "kind"),
-        CsvColumn("title", "title"),
-        CsvColumn("publisher", "publisher"),
-        CsvColumn("link", "url"),
-        CsvColumn("published_on", "published_on"),
-        CsvColumn("language", "language"),
-        CsvColumn("excerpt", "excerpt"),
-        *TIMESTAMP_COLUMNS,
-    )
+    csv_columns = csv_columns_of(SOURCE)
+    csv_many = csv_many_of(SOURCE)
 
     def perform_destroy(self, instance: Source) -> None:
         citing = instance.citing_records()
@@ -107,16 +96,8 @@ class ConflictViewSet(HistoryMixin, TrackerViewSet):
     filterset_class = ConflictFilterSet
     lookup_field = "slug"
     lookup_value_regex = SLUG_PATTERN
-    csv_columns = (
-        CsvColumn("id", "id"),
-        CsvColumn("slug", "slug"),
-        CsvColumn("name", "name"),
-        CsvColumn("started_on", "started_on"),
-        CsvColumn("started_on_precision", "started_on_precision"),
-        CsvColumn("summary", "summary"),
-        *TIMESTAMP_COLUMNS,
-    )
-    csv_many = (CsvMany("party_slugs", "parties", "slug"), SOURCE_IDS)
+    csv_columns = csv_columns_of(CONFLICT)
+    csv_many = csv_many_of(CONFLICT)
 
 
 class EventViewSet(HistoryMixin, TrackerViewSet):
@@ -155,27 +136,8 @@ class EventViewSet(HistoryMixin, TrackerViewSet):
     filterset_class = EventFilterSet
     lookup_field = "slug"
     lookup_value_regex = SLUG_PATTERN
-    csv_columns = (
-        CsvColumn("id", "id"),
-        CsvColumn("slug", "slug"),
-        CsvColumn("title", "title"),
-        CsvColumn("kind", "kind"),
-        CsvColumn("conflict_slug", "conflict__slug"),
-        CsvColumn("occurred_on", "occurred_on"),
-        CsvColumn("occurred_on_precision", "occurred_on_precision"),
-        CsvColumn("location", "location"),
-        CsvColumn("country", "country"),
-        CsvColumn("initiator_slug", "initiator__slug"),
-        CsvColumn("initiator_name", "initiator__name"),
-        CsvColumn("target_slug", "target__slug"),
-        CsvColumn("target_name", "target__name"),
-        CsvColumn("summary", "summary"),
-        CsvColumn("impacts", "impacts"),
-        CsvColumn("fatalities", "fatalities"),
-        CsvColumn("injuries", "injuries"),
-        *TIMESTAMP_COLUMNS,
-    )
-    csv_many = (CsvMany("participant_slugs", "participants", "slug"), SOURCE_IDS)
+    csv_columns = csv_columns_of(EVENT)
+    csv_many = csv_many_of(EVENT)
 
     def get_queryset(self) -> QuerySet[Event]:
         if self.action == "responses":
@@ -218,27 +180,8 @@ class PositionViewSet(HistoryMixin, TrackerViewSet):
     )
     serializer_class = PositionSerializer
     filterset_class = PositionFilterSet
-    csv_columns = (
-        CsvColumn("id", "id"),
-        CsvColumn("actor_slug", "actor__slug"),
-        CsvColumn("actor_name", "actor__name"),
-        CsvColumn("actor_kind", "actor__kind"),
-        CsvColumn("speaker_slug", "speaker__slug"),
-        CsvColumn("speaker_name", "speaker__name"),
-        CsvColumn("event_slug", "event__slug"),
-        CsvColumn("event_title", "event__title"),
-        CsvColumn("target_slug", "target__slug"),
-        CsvColumn("target_name", "target__name"),
-        CsvColumn("stance", "stance"),
-        CsvColumn("cameo_code", "cameo_code"),
-        CsvColumn("stated_on", "stated_on"),
-        CsvColumn("stated_on_precision", "stated_on_precision"),
-        CsvColumn("summary", "summary"),
-        CsvColumn("quote", "quote"),
-        CsvColumn("language", "language"),
-        *TIMESTAMP_COLUMNS,
-    )
-    csv_many = (SOURCE_IDS,)
+    csv_columns = csv_columns_of(POSITION)
+    csv_many = csv_many_of(POSITION)
 
 
 class CanChangeMeasure(permissions.DjangoModelPermissions):
@@ -276,27 +219,8 @@ class MeasureViewSet(HistoryMixin, TrackerViewSet):
     )
     serializer_class = MeasureSerializer
     filterset_class = MeasureFilterSet
-    csv_columns = (
-        CsvColumn("id", "id"),
-        CsvColumn("actor_slug", "actor__slug"),
-        CsvColumn("actor_name", "actor__name"),
-        CsvColumn("target_slug", "target__slug"),
-        CsvColumn("target_name", "target__name"),
-        CsvColumn("kind", "kind"),
-        CsvColumn("status", "status"),
-        CsvColumn("condition", "condition"),
-        CsvColumn("deadline", "deadline"),
-        CsvColumn("announced_on", "announced_on"),
-        CsvColumn("effective_on", "effective_on"),
-        CsvColumn("ended_on", "ended_on"),
-        CsvColumn("amount", "amount"),
-        CsvColumn("currency", "currency"),
-        CsvColumn("event_slug", "event__slug"),
-        CsvColumn("position_id", "position_id"),
-        CsvColumn("description", "description"),
-        *TIMESTAMP_COLUMNS,
-    )
-    csv_many = (SOURCE_IDS,)
+    csv_columns = csv_columns_of(MEASURE)
+    csv_many = csv_many_of(MEASURE)
 
     def get_serializer_class(self) -> Any:
         if self.action == "transitions":
@@ -354,13 +278,5 @@ class StatusChangeViewSet(TrackerReadOnlyViewSet):
     permission_classes = [permissions.AllowAny]
     serializer_class = StatusChangeSerializer
     filterset_class = StatusChangeFilterSet
-    csv_columns = (
-        CsvColumn("id", "id"),
-        CsvColumn("measure_id", "measure_id"),
-        CsvColumn("from_status", "from_status"),
-        CsvColumn("to_status", "to_status"),
-        CsvColumn("changed_on", "changed_on"),
-        CsvColumn("source_id", "source_id"),
-        CsvColumn("note", "note"),
-        *TIMESTAMP_COLUMNS,
-    )
+    csv_columns = csv_columns_of(STATUS_CHANGE)
+    csv_many = csv_many_of(STATUS_CHANGE)

@@ -11,8 +11,8 @@ from django.core.management.base import CommandError
 from django.db.models import CheckConstraint
 
 from actors.models import Actor, Membership
-from responses.bulk.checks import evaluate
-from responses.bulk.records import RECORD_TYPES
+from bulkload.checks import evaluate
+from bulkload.records import RECORD_TYPES
 from responses.management.commands.import_records import Command
 from responses.models import Event, Position
 from tests.responses.importing import SOURCE_URL, WORLD, load, load_rejected, position, write_jsonl

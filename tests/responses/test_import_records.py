@@ -416,7 +416,7 @@ def test_a_write_the_database_refuses_rolls_the_file_back(
 ) -> None:
     from django.db import DatabaseError
 
-    from responses.bulk import writer
+    from bulkload import writer
 
     def refuse(*args: Any, **kwargs: Any) -> None:
         raise DatabaseError("no space left on device")
@@ -477,7 +477,7 @@ def test_a_loaded_version_keeps_the_sources_it_cited(
 def test_a_record_deleted_during_the_load_is_refused_by_the_database(
     world: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from responses.bulk.index import Index
+    from bulkload.index import Index
 
     # The loader resolved the event's slug before someone deleted the event:
     # only the database's foreign key can catch it.
@@ -493,7 +493,7 @@ def test_a_record_deleted_during_the_load_is_refused_by_the_database(
 def test_a_dry_run_refuses_a_record_deleted_during_the_load(
     world: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from responses.bulk.index import Index
+    from bulkload.index import Index
 
     # A dry run never commits, so the deferred foreign key would never be
     # checked: only the loader's own check after each batch can refuse the row.

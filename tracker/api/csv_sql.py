@@ -116,6 +116,9 @@ class CsvLine(Func):
 def _many_kind(model: type[Model], column: CsvMany) -> str:
     """The type of a many-valued column's values: ids or slugs, which never need
     quoting (other text might)."""
+    if column.link:
+        # kind:slug items (an event's related events) are written by the Python path.
+        raise Unsupported("many links")
     if column.field == "pk":
         return "BigAutoField"
     m2m: Any = model._meta.get_field(column.relation)

@@ -1,9 +1,11 @@
 """CSV for every list: the current page with ``?format=csv``, or every row with ``export/``.
 
-Each viewset names its flat columns once (``csv_columns``: header and ORM path,
-read with ``values_list()`` so no serializer runs per row) and its many-valued
-ones (``csv_many``: one query per chunk of rows). The headers follow the JSON
-names, flattened: ``actor`` becomes ``actor_slug``, ``actor_name``, ...
+Each viewset's columns come from its resource's declaration
+(``tracker.declarations``): flat columns (``csv_columns``: header and ORM
+path, read with ``values_list()`` so no serializer runs per row) and
+many-valued ones (``csv_many``: one query per chunk of rows). The headers
+follow the JSON names, flattened: ``actor`` becomes ``actor_slug``,
+``actor_name``, ...
 
 ``export/`` streams from a server-side cursor in chunks, so memory stays flat
 and the first bytes leave at once, however many rows match.
@@ -33,6 +35,7 @@ from tracker.api.csv import (
     streaming_csv_response,
 )
 from tracker.api.csv_sql import Unsupported, csv_lines_sql
+from tracker.declarations import MANY, Flat, Resource, flat_fields
 
 CHUNK_SIZE = 2000
 
@@ -45,11 +48,42 @@ class CsvColumn:
 
 @dataclass(frozen=True)
 class CsvMany:
-    """A many-valued column: the ``field`` of each related record, joined with ``|``."""
+    """A many-valued column: the ``field`` of each related record, joined with ``|``;
+    with ``link``, each item is that field of the link, a colon and the record's
+    ``field`` (``follows:trump-putin-call``)."""
 
     header: str
     relation: str
     field: str = "pk"
+    link: str = ""
+
+
+def csv_columns_of(resource: Resource) -> tuple[CsvColumn, ...]:
+    """The flat columns of a resource's declaration."""
+    columns = []
+    for declared in flat_fields(resource):
+        if declared.flat in MANY:
+            continue
+        path = f"{declared.field}_id" if declared.flat is Flat.ID else declared.field
+        if declared.flat is Flat.SLUG:
+            path = f"{declared.field}__slug"
+        columns.append(CsvColumn(declared.header, path))
+        columns += [CsvColumn(header, path) for header, path in declared.shown_headers()]
+    return tuple(columns)
+
+
+def csv_many_of(resource: Resource) -> tuple[CsvMany, ...]:
+    """The many-valued columns of a resource's declaration."""
+    return tuple(
+        CsvMany(
+            declared.header,
+            declared.field,
+            "pk" if declared.flat is Flat.IDS else "slug",
+            declared.link,
+        )
+        for declared in flat_fields(resource)
+        if declared.flat in MANY
+    )
 
 
 class CsvRenderer(renderers.BaseRenderer):
@@ -132,13 +166,14 @@ def _with_many(
         through = m2m.remote_field.through
         own, other = m2m.m2m_field_name(), m2m.m2m_reverse_field_name()
         target = f"{other}_id" if column.field == "pk" else f"{other}__{column.field}"
+        link = (column.link,) if column.link else ()
         pairs = (
             through._default_manager.filter(**{f"{own}_id__in": keys})
-            .values_list(f"{own}_id", target)
-            .order_by(f"{own}_id", target)
+            .values_list(f"{own}_id", target, *link)
+            .order_by(f"{own}_id", target, *link)
         )
-        for key, value in pairs:
-            values[key].append(value)
+        for key, value, *kind in pairs:
+            values[key].append(f"{kind[0]}:{value}" if kind else value)
         related.append(values)
     for row in chunk:
         yield [*row[1:], *(values.get(row[0], []) for values in related)]

@@ -134,7 +134,17 @@ class ValidatedModelSerializer(StrictFieldsMixin, FastRepresentation, serializer
         try:
             instance.full_clean(exclude=many_to_many)
         except DjangoValidationError as exc:
-            raise serializers.ValidationError(model_errors_as_api_errors(exc)) from exc
+            detail = model_errors_as_api_errors(exc)
+            if isinstance(detail, dict):
+                # The model names its fields; the client knows the API's names
+                # (a source's address is "link" here, "url" in the model).
+                api_names = {
+                    field.source: name
+                    for name, field in self.fields.items()
+                    if field.source and field.source != name and not field.read_only
+                }
+                detail = {api_names.get(key, key): value for key, value in detail.items()}
+            raise serializers.ValidationError(detail) from exc
         return attrs
 
 

@@ -6,9 +6,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS
 
-from responses.synthetic.generate import Generator
-from responses.synthetic.load import NotEmpty, ensure_empty, flush, load
-from responses.synthetic.scales import SCALES
+from synthetic.generate import Generator
+from synthetic.load import NotEmpty, ensure_empty, flush, load
+from synthetic.scales import SCALES
 from tracker.freshness import data_changed
 
 

@@ -13,7 +13,7 @@ from django.core.management.base import (
 )
 from django.db import DEFAULT_DB_ALIAS
 
-from responses.bulk.loader import (
+from bulkload.loader import (
     BATCH,
     FILE,
     TYPE_NAMES,
@@ -22,9 +22,9 @@ from responses.bulk.loader import (
     NoProgress,
     Progress,
 )
-from responses.bulk.progress import TerminalProgress
-from responses.bulk.readers import FORMATS
-from responses.bulk.report import describe_file, describe_total
+from bulkload.progress import TerminalProgress
+from bulkload.readers import FORMATS
+from bulkload.report import describe_file, describe_total
 
 FORMAT_HELP = """\
 file format:
@@ -35,19 +35,24 @@ file format:
   API's CSV (aliases, impacts, parties, participants, sources); related events
   are written relation:event-slug (follows:trump-putin-call).
 
-  Fields are the API's (a source's address is "url"). Actors, events and
-  conflicts are named by slug. A source is named by the "key" of a source
-  record read earlier in the same run, by its URL, or (JSON Lines) by
-  {"title": ..., "publisher": ...} when it has no URL. A measure's announcing
-  position is "announced_in": the stance of its actor's position about the
-  measure's event, or an object {"stance", "event", "target", "stated_on"}
-  that narrows it down.
+  Fields are the API's (a source's address is "link"; "url" is still read).
+  Actors, events and conflicts are named by slug. A source is named by its
+  id, by the "key" of a source record read earlier in the same run, by its
+  URL, or (JSON Lines) by {"title": ..., "publisher": ...} when it has no
+  URL. A measure's announcing position is "position" (its id) or
+  "announced_in": the stance of its actor's position about the measure's
+  event, or an object {"stance", "event", "target", "stated_on"} that
+  narrows it down.
+
+  The API's CSV (?format=csv, export/) loads as it is, with --type: its
+  columns (actor_slug, source_ids, ...) are read, its id names the record to
+  update, and created_at, updated_at and the names beside slugs are ignored.
 
   Records are matched on natural keys; a matching record is updated, and a row
   that changes nothing leaves it untouched (updated_at too):
     actor, conflict, event  slug
     membership              member, organization, started_on
-    source                  url; without URL: title and publisher
+    source                  link; without one: title and publisher
     position                actor, event, target, stance, stated_on
     measure                 actor, target, kind, event, announced_on
   A field left out keeps its value; an empty one ("" or null) clears it. Each

@@ -20,13 +20,13 @@ from typing import Any, Protocol
 
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, transaction
 
-from responses.bulk.background import Background
-from responses.bulk.fields import NeedsFlush, RowValues
-from responses.bulk.index import Index
-from responses.bulk.readers import FileFormatError, Row, detect_format, read_rows
-from responses.bulk.records import RECORD_TYPES, Pending
-from responses.bulk.report import FileReport, Rejection
-from responses.bulk.writer import Errors, Tally, Writer
+from bulkload.background import Background
+from bulkload.fields import NeedsFlush, RowValues
+from bulkload.index import Index
+from bulkload.readers import FileFormatError, Row, detect_format, read_rows
+from bulkload.records import RECORD_TYPES, Pending
+from bulkload.report import FileReport, Rejection
+from bulkload.writer import Errors, Tally, Writer
 
 FILE = "file"
 BATCH = "batch"
@@ -181,6 +181,7 @@ class Importer:
         waiting: dict[tuple[str, Hashable], Pending] = {}
 
         def reject(pending: Pending, errors: Errors) -> None:
+            errors = pending.record.api_errors(errors)
             unit.rejected.append(Rejection(pending.line, pending.record.name, errors))
 
         writer = Writer(self.index, self.options.using, unit.tally, reject, self.background)
@@ -237,11 +238,20 @@ class Importer:
             return None
         record = RECORD_TYPES[name]
         values = RowValues(row, self.index, waiting)
+        values.accept_flat(record.declaration)
         pending = record.read(values, row.line)
-        if pending is None:
-            refuse(values.errors, name)
+        if pending is not None and values.match_id is not None:
+            # The row names its record by id (as the API's CSV does): that
+            # record is updated, whatever its natural key was.
+            if values.match_id in self.index.ids_of(record.model):
+                pending.existing_id = values.match_id
+            else:
+                values.error("id", f"There is no {name} with id {values.match_id}.")
+        if pending is None or values.errors:
+            refuse(record.api_errors(values.errors), name)
             return None
-        first = seen.setdefault((name, pending.key), row.line)
+        key = ("id", values.match_id) if values.match_id is not None else pending.key
+        first = seen.setdefault((name, key), row.line)
         if first != row.line:
             refuse(
                 {"__all__": [f"Line {first} has the same {name} (natural key); give each once."]},

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import datetime
 import functools
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from responses.bulk.index import Index
-from responses.bulk.readers import CSV_SEPARATOR, Row
+from bulkload.index import Index
+from bulkload.readers import CSV_SEPARATOR, Row
+from tracker.declarations import Declared, Flat, Resource, flat_fields
 from tracker.limits import LIST_LIMITS, too_many_message
 
 
@@ -71,6 +72,44 @@ class RowValues:
         self.index = index
         self.waiting = waiting
         self.errors: dict[str, list[str]] = {}
+        # The id the row gives (the API's CSV does): it names the record to update.
+        self.match_id: int | None = None
+
+    def accept_flat(self, resource: Resource) -> None:
+        """Take the row as the API's CSV writes it: ``actor_slug`` is ``actor``,
+        ``source_ids`` are the ``sources`` by id; the id names the record; the
+        timestamps and the names shown beside a slug are read-only and ignored.
+        """
+        for declared in flat_fields(resource):
+            header = declared.header
+            for shown, _ in declared.shown_headers():
+                self.data.pop(shown, None)
+            if declared.flat is Flat.READ_ONLY:
+                raw = self.data.pop(header, None)
+                if header == "id" and raw not in (None, ""):
+                    self.match_id = self.record_id(header, raw)
+                continue
+            if header == declared.name or header not in self.data:
+                continue
+            raw = self.data.pop(header)
+            if declared.name in self.data:
+                self.error(header, f"Give {declared.name} or {header}, not both.")
+            elif declared.flat is Flat.IDS and isinstance(raw, str):
+                items = [item.strip() for item in raw.split(CSV_SEPARATOR) if item.strip()]
+                ids = [self.record_id(header, item) for item in items]
+                self.data[declared.name] = [pk for pk in ids if pk is not None]
+            elif declared.flat is Flat.ID and isinstance(raw, str) and raw.strip():
+                self.data[declared.name] = self.record_id(header, raw)
+            else:
+                self.data[declared.name] = raw
+
+    def record_id(self, name: str, raw: Any) -> Any:
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            return raw
+        if isinstance(raw, str) and raw.strip().isdigit():
+            return int(raw.strip())
+        self.error(name, f"Expected an id, got {raw!r}.")
+        return None
 
     # Plumbing
 
@@ -152,14 +191,14 @@ class RowValues:
             return UNSET
         return raw
 
-    def values(self, model: type[models.Model], names: tuple[str, ...]) -> dict[str, Any]:
-        """The plain values among ``names`` that the row gives."""
+    def values(self, model: type[models.Model], fields: Iterable[Declared]) -> dict[str, Any]:
+        """The plain values of ``fields`` that the row gives, by model field."""
         found = {}
-        for name in names:
-            if name in self.data:
-                value = self.value(model, name)
+        for declared in fields:
+            if declared.name in self.data:
+                value = self.value(model, declared.name, declared.field)
                 if value is not UNSET:
-                    found[name] = value
+                    found[declared.field] = value
         return found
 
     def date(
@@ -285,6 +324,12 @@ class RowValues:
                 if found
                 else f"There is no source without URL titled {title!r} by {publisher!r}.",
             )
+            return None
+        if isinstance(reference, int) and not isinstance(reference, bool):
+            # An id, as the API gives sources (source_ids in its CSV).
+            if reference in index.source_ids:
+                return reference
+            self.error("sources", f"There is no source with id {reference}.")
             return None
         if not isinstance(reference, str):
             self.error("sources", f"Expected a source key or URL, got {type(reference).__name__}.")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from responses.bulk.records import RECORD_TYPES
-from responses.bulk.writer import Errors, Tally
+from bulkload.records import RECORD_TYPES
+from bulkload.writer import Errors, Tally
 
 # Without -v 2, the rejected rows listed per file (the count is always given).
 SHOWN_REJECTIONS = 50

@@ -26,7 +26,7 @@ from typing import Any
 from django.db.models import Model, Q, UniqueConstraint
 
 from actors.models import Actor, Membership
-from responses.bulk.checks import Condition, compile_condition
+from bulkload.checks import Condition, compile_condition
 from responses.models import Conflict, Event, Measure, Position, Source
 
 PositionKey = tuple[int, int | None, int | None, str, datetime.date | None]
@@ -53,6 +53,16 @@ class Index:
     def _rows(self, model: type[Model], *fields: str) -> Any:
         self.before_query()
         return model._default_manager.using(self.using).values_list(*fields).iterator(10_000)
+
+    @cached_property
+    def record_ids(self) -> dict[type[Model], set[int]]:
+        """The ids of each model's records, read on first use (rows may name a record by id)."""
+        return {}
+
+    def ids_of(self, model: type[Model]) -> set[int]:
+        if model not in self.record_ids:
+            self.record_ids[model] = {pk for (pk,) in self._rows(model, "pk")}
+        return self.record_ids[model]
 
     # Actors
 

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from tracker.api.csv import from_spreadsheet_text
+
 JSONL = "jsonl"
 CSV = "csv"
 FORMATS = (JSONL, CSV)
@@ -123,7 +125,8 @@ def read_csv(lines: Iterable[str], default_type: str) -> Iterator[Row]:
                 error=f"the row has {len(cells)} cells, the header {len(header)}",
             )
             continue
-        data = dict(zip(header, cells, strict=True))
+        # Text that the API's CSV protected from spreadsheets, as it was.
+        data = dict(zip(header, map(from_spreadsheet_text, cells), strict=True))
         yield Row(line, data.pop("type", "").strip() or default_type, data, from_csv=True)
 
 

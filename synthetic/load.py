@@ -24,7 +24,7 @@ from django.db.models import Model
 from actors.models import Actor, Membership
 from responses.models import Change
 from responses.signals import SEARCHABLE
-from responses.synthetic.generate import Table, column_names
+from synthetic.tables import Table, column_names
 from tracker.search import refresh_search_vectors
 
 BATCH = 5_000

@@ -25,12 +25,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model, Q
 from django.utils import timezone
 
-from responses.bulk.background import Background
-from responses.bulk.checks import check_constraint_errors
-from responses.bulk.cleaning import FieldCleaner
-from responses.bulk.index import Index
-from responses.bulk.records import RECORD_TYPES, Links, Pending, RecordType
-from responses.bulk.sql import (
+from bulkload.background import Background
+from bulkload.checks import check_constraint_errors
+from bulkload.cleaning import FieldCleaner
+from bulkload.index import Index
+from bulkload.records import RECORD_TYPES, Links, Pending, RecordType
+from bulkload.sql import (
     NewRows,
     allocate_ids,
     check_foreign_keys,
