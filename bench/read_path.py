@@ -42,6 +42,8 @@ def setup(database_url: str) -> None:
     os.environ["THROTTLE_ANON_RATE"] = "100000000/minute"
     os.environ["THROTTLE_USER_RATE"] = "100000000/minute"
     os.environ.setdefault("LOG_LEVEL", "WARNING")
+    # Connections kept between requests, as in production (DEBUG off).
+    os.environ.setdefault("CONN_MAX_AGE", "60")
     os.environ.pop("REDIS_URL", None)  # caching is switched on per run, below
     sys.path.insert(0, str(ROOT))
     import django
@@ -101,12 +103,14 @@ def median_ms(read: Callable[[], Any], runs: int, warmup: int = 3) -> float:
     return statistics.median(times)
 
 
-def measure(runs: int, cached: bool) -> dict[str, dict[str, float]]:
+def measure(runs: int, cached: bool, only: str = "") -> dict[str, dict[str, float]]:
     from django.test import Client, override_settings
 
     client = Client()
     results: dict[str, dict[str, float]] = {}
     for name, path, headers in endpoints():
+        if only not in name:
+            continue
 
         def read(path: str = path, headers: dict[str, str] = headers) -> bytes:
             response = client.get(path, **headers)  # type: ignore[arg-type]
@@ -154,11 +158,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30, help="Timed requests per endpoint.")
     parser.add_argument("--cached", action="store_true", help="Also time cached reads (Redis).")
+    parser.add_argument("--only", default="", help="Only the endpoints whose name has this.")
     parser.add_argument("--json", type=Path, help="Write the medians to this file.")
     parser.add_argument("--compare", type=Path, help="A --json file of an earlier run.")
     args = parser.parse_args()
     setup(os.environ.get("DATABASE_URL") or DEFAULT_DATABASE)
-    results = measure(args.runs, args.cached)
+    results = measure(args.runs, args.cached, args.only)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
     before = json.loads(args.compare.read_text()) if args.compare else None

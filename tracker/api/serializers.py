@@ -14,6 +14,7 @@ from django.db.models import Model
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.fields import get_error_detail
+from rest_framework.relations import ManyRelatedField
 from rest_framework.settings import api_settings
 
 # Input limits, against resource exhaustion and nonsense rather than data rules:
@@ -75,14 +76,26 @@ class StrictFieldsMixin(serializers.Serializer):
         return super().to_internal_value(data)
 
 
-from tracker.api.representation import FastRepresentation  # noqa: E402
-
-
-class BriefSerializer(FastRepresentation, serializers.ModelSerializer):
+class BriefSerializer(serializers.ModelSerializer):
     """A record as it appears nested in others (read only)."""
 
 
-class ValidatedModelSerializer(StrictFieldsMixin, FastRepresentation, serializers.ModelSerializer):
+def nested(field: serializers.Field, value: Any) -> Any:
+    """``value`` as ``field`` shows it, None staying None: what a serializer's loop does."""
+    return None if value is None else field.to_representation(value)
+
+
+def listed(field: serializers.Field, manager: Any) -> list[Any]:
+    """The records of a to-many relation (prefetched) as a many-field shows them."""
+    if isinstance(field, ManyRelatedField):
+        child: serializers.Field = field.child_relation
+    else:
+        assert isinstance(field, serializers.ListSerializer)
+        child = field.child  # type: ignore[assignment]
+    return [child.to_representation(item) for item in manager.all()]
+
+
+class ValidatedModelSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     """Runs the model's own validation (``full_clean``) on every write.
 
     Cross-field rules and constraints live once, on the model, so the admin,
