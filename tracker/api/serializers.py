@@ -76,7 +76,27 @@ class StrictFieldsMixin(serializers.Serializer):
         return super().to_internal_value(data)
 
 
-class BriefSerializer(serializers.ModelSerializer):
+# Each ModelSerializer class's fields as ModelSerializer builds them (see FieldsBuiltOnce).
+BUILT_FIELDS: dict[type, dict[str, serializers.Field]] = {}
+
+
+class FieldsBuiltOnce(serializers.ModelSerializer):
+    """ModelSerializer's fields, built once per class and copied for each serializer.
+
+    ModelSerializer reads the model's fields again for every serializer (a
+    detail builds several: the resource's and each brief's), although what it
+    builds depends on the class alone. Each serializer gets copies, as DRF
+    copies the declared fields.
+    """
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        built = BUILT_FIELDS.get(type(self))
+        if built is None:
+            built = BUILT_FIELDS[type(self)] = super().get_fields()
+        return copy.deepcopy(built)
+
+
+class BriefSerializer(FieldsBuiltOnce):
     """A record as it appears nested in others (read only)."""
 
 
@@ -95,7 +115,7 @@ def listed(field: serializers.Field, manager: Any) -> list[Any]:
     return [child.to_representation(item) for item in manager.all()]
 
 
-class ValidatedModelSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+class ValidatedModelSerializer(StrictFieldsMixin, FieldsBuiltOnce):
     """Runs the model's own validation (``full_clean``) on every write.
 
     Cross-field rules and constraints live once, on the model, so the admin,
