@@ -91,6 +91,13 @@ ci:
 bench: install
 	$(PY) -m bench.run $(BENCH_ARGS)
 
+# The read path in-process (bench/read_path.py): median ms per request of the hot
+# reads, on DATABASE_URL (a SQLite file when unset) holding generate_data --scale small.
+# Cached figures need Redis on 127.0.0.1:6379. READ_ARGS="--runs 50 --json after.json".
+.PHONY: bench-read
+bench-read: install
+	$(PY) -m bench.read_path --cached $(READ_ARGS)
+
 clean:
 	rm -rf $(VENV) *.egg-info build db.sqlite3 staticfiles
 

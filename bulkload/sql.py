@@ -25,6 +25,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connections
 from django.db.models import Field, JSONField, Model
 from django.utils import timezone
@@ -356,8 +357,20 @@ def insert_history(
                 f"FROM {quote(meta.db_table)} WHERE {pk} {condition}",
                 [now, reason, history_type, *params],
             )
-            for field in history_model._history_m2m_fields:
+            for field in _versioned_links(model, history_meta):
                 _insert_link_history(cursor, history_model, field, pk, now, condition, params)
+
+
+def _versioned_links(model: type[Model], history_meta: Any) -> list[Any]:
+    """The to-many fields whose links simple-history versions: those with a links table."""
+    found = []
+    for field in model._meta.many_to_many:
+        try:
+            history_meta.get_field(f"{history_meta.model_name}_{field.name}")
+        except FieldDoesNotExist:
+            continue
+        found.append(field)
+    return found
 
 
 def _insert_link_history(

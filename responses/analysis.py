@@ -6,6 +6,7 @@ import datetime
 import statistics
 from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
+from types import SimpleNamespace
 from typing import Any, TypedDict
 
 from django.db.models import (
@@ -21,8 +22,6 @@ from actors.choices import ActorKind
 from actors.models import Actor
 from responses.choices import MeasureStatus, Stance
 from responses.models import Event, Measure, MeasureStatusChange, Position
-from tracker.api.compiled import keyed_records
-from tracker.api.records import Record
 
 # Response matrix
 
@@ -37,8 +36,8 @@ class StanceTally(TypedDict):
 
 
 class MatrixRow(StanceTally):
-    actor: Record
-    cells: dict[str, list[Record]]
+    actor: SimpleNamespace
+    cells: dict[str, list[SimpleNamespace]]
 
 
 class KindTally(StanceTally):
@@ -46,7 +45,7 @@ class KindTally(StanceTally):
 
 
 class ResponseMatrix(TypedDict):
-    event: Event | Record
+    event: Event
     columns: list[dict[str, str]]
     rows: list[MatrixRow]
     totals: StanceTally
@@ -61,37 +60,41 @@ def _tally(rows: Iterable[StanceTally]) -> StanceTally:
     return {"counts": counts, "total": sum(counts.values())}
 
 
-def _positions_on(event_id: int) -> QuerySet[Position]:
-    return (
-        Position.objects.filter(event_id=event_id)
-        .select_related("actor")
-        .only("id", "stance", "summary", "actor", *(f"actor__{name}" for name in ACTOR_BRIEF))
-        .order_by("actor__name", "actor_id", "id")
-    )
+# What the matrix shows of each position (its brief) and of its actor (the actor's brief).
+POSITION_BRIEF = ("id", "stance", "summary")
 
 
-def response_matrix(event: Event | Record) -> ResponseMatrix:
+def response_matrix(event: Event) -> ResponseMatrix:
     """Who took which stance on an event: actors by name × every stance, in declared order.
 
     One query, however many positions: the cells list the positions themselves,
     so they are fetched anyway, and counting them as they are grouped is free.
+    The rows are read with ``values_list()``, not as model instances: a busy
+    event has thousands of positions, and a position and its actor in the
+    matrix are only their briefs. Each is a plain object with the brief's
+    attributes (and ``pk``, which URLs read), as the serializers read them.
     """
-    # What the cells show: position briefs, and each row's actor brief, read
-    # as plain records: a busy event has thousands of positions, and building
-    # model instances would cost more than the query. Matrices differ only in
-    # the event, so the SQL is compiled once (tracker.api.compiled).
-    positions = keyed_records(
-        response_matrix,
-        _positions_on,
-        Position._meta.get_field("event"),
-        Position.objects.db,
-        event.pk,
+    columns = (*POSITION_BRIEF, "actor_id", *(f"actor__{name}" for name in ACTOR_BRIEF))
+    found = (
+        Position.objects.filter(event_id=event.pk)
+        .order_by("actor__name", "actor_id", "id")
+        .values_list(*columns)
     )
+    actors: dict[int, SimpleNamespace] = {}
+    positions: list[SimpleNamespace] = []
+    for pk, stance, summary, actor_id, *actor in found:
+        if actor_id not in actors:
+            actors[actor_id] = SimpleNamespace(
+                pk=actor_id, **dict(zip(ACTOR_BRIEF, actor, strict=True))
+            )
+        positions.append(
+            SimpleNamespace(pk=pk, id=pk, stance=stance, summary=summary, actor=actors[actor_id])
+        )
     rows: dict[int, MatrixRow] = {}
     for position in positions:
-        row = rows.get(position.actor_id)
+        row = rows.get(position.actor.pk)
         if row is None:
-            row = rows[position.actor_id] = {
+            row = rows[position.actor.pk] = {
                 "actor": position.actor,
                 "cells": {stance: [] for stance in STANCES},
                 "counts": {},

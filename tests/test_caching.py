@@ -13,6 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from responses.api.serializers import PositionSerializer
+from responses.api.views import PositionViewSet
 from responses.models import Position
 from tests.factories import make_actor, make_position, make_source
 from tracker.freshness import LAST_WRITE_KEY, VERSION_KEY
@@ -121,3 +123,37 @@ def test_without_a_shared_cache_nothing_is_cached(api_client: APIClient, setting
     api_client.get(LIST)
     again, _ = queries_for(api_client, LIST)
     assert again > 0
+
+
+def test_a_hit_builds_no_queryset_and_no_serializer(
+    response_cache: str, api_client: APIClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    position = make_position()
+    detail = reverse("api:position-detail", kwargs={"pk": position.pk})
+    expected = {url: api_client.get(url).json() for url in (LIST, detail)}
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a cached read built a queryset or a serializer")
+
+    monkeypatch.setattr(PositionViewSet, "get_queryset", refuse)
+    monkeypatch.setattr(PositionSerializer, "__init__", refuse)
+    for url, body in expected.items():
+        count, response = queries_for(api_client, url)
+        assert count == 0
+        assert response.json() == body
+
+
+def test_a_cached_list_answers_conditional_requests_without_queries(
+    response_cache: str, api_client: APIClient
+) -> None:
+    make_position()
+    first = api_client.get(LIST)
+    assert first["ETag"]
+    assert first["Last-Modified"]
+    for header in (
+        {"HTTP_IF_NONE_MATCH": first["ETag"]},
+        {"HTTP_IF_MODIFIED_SINCE": first["Last-Modified"]},
+    ):
+        count, response = queries_for(api_client, LIST, **header)
+        assert response.status_code == 304
+        assert count == 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils.http import parse_http_date
 from rest_framework.test import APIClient
 
 from responses.models import Position
@@ -102,3 +103,43 @@ def test_a_transition_with_a_stale_etag_is_a_412(curator_client: APIClient) -> N
     assert response.status_code == 412
     measure.refresh_from_db()
     assert measure.status == "proposed"
+
+
+POSITIONS = "/api/v1/positions/"
+
+
+def test_a_list_carries_an_etag_and_the_latest_change_of_its_page(api_client: APIClient) -> None:
+    make_position()
+    latest = make_position()
+    response = api_client.get(POSITIONS)
+    assert response["ETag"].startswith('"')
+    assert parse_http_date(response["Last-Modified"]) == int(latest.updated_at.timestamp())
+
+
+def test_an_unchanged_list_is_a_304_by_etag_or_by_date(api_client: APIClient) -> None:
+    make_position()
+    first = api_client.get(POSITIONS)
+    by_etag = api_client.get(POSITIONS, HTTP_IF_NONE_MATCH=first["ETag"])
+    by_date = api_client.get(POSITIONS, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert (by_etag.status_code, by_date.status_code) == (304, 304)
+    assert by_etag["ETag"] == first["ETag"]
+    assert not by_etag.content
+
+
+def test_a_changed_list_answers_in_full(api_client: APIClient) -> None:
+    position = make_position()
+    first = api_client.get(POSITIONS)
+    position.summary = "Changed"
+    position.save()
+    response = api_client.get(POSITIONS, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert response.status_code == 200
+    assert response.json()["results"][0]["summary"] == "Changed"
+
+
+def test_a_detail_unchanged_since_a_date_is_a_304(api_client: APIClient) -> None:
+    position = make_position()
+    modified = api_client.get(position_url(position))["Last-Modified"]
+    response = api_client.get(position_url(position), HTTP_IF_MODIFIED_SINCE=modified)
+    assert response.status_code == 304
+    earlier = "Mon, 01 Jan 2001 00:00:00 GMT"
+    assert api_client.get(position_url(position), HTTP_IF_MODIFIED_SINCE=earlier).status_code == 200

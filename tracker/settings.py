@@ -105,9 +105,7 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 # Reuse connections in production, and check them before use so a restarted
-# database does not leave the app holding dead connections. On PostgreSQL a
-# connection used in the last CONN_HEALTH_CHECK_AFTER_IDLE seconds is trusted
-# without the check's round trip (tracker/postgresql/base.py).
+# database does not leave the app holding dead connections.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DEBUG else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
@@ -116,8 +114,6 @@ def postgres_options(database: dict[str, Any]) -> None:
     """Connection options for every PostgreSQL alias, primary and replicas alike."""
     if database["ENGINE"] != "django.db.backends.postgresql":
         return
-    database["ENGINE"] = "tracker.postgresql"
-    database["HEALTH_CHECK_AFTER_IDLE"] = env.float("CONN_HEALTH_CHECK_AFTER_IDLE", default=1.0)
     options = database.setdefault("OPTIONS", {})
     # PostgreSQL's JIT compiles expensive-looking queries (a count or an export
     # over a million rows) for up to seconds before the first row: a loss for

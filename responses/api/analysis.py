@@ -16,21 +16,17 @@ from rest_framework.response import Response
 from actors.api.serializers import ActorBriefSerializer
 from actors.choices import ActorKind
 from actors.models import Actor
-from responses.analysis import actors_of, follow_through, response_matrix, with_actors
+from responses.analysis import STANCES, actors_of, follow_through, response_matrix, with_actors
 from responses.api.briefs import EventBriefSerializer, PositionBriefSerializer
 from responses.choices import MeasureKind, Stance
 from responses.filtersets import date_range
 from responses.models import Event, Measure
 from tracker.api.caching import cached_response
-from tracker.api.compiled import keyed_read
 from tracker.api.csv import csv_text
 from tracker.api.filtersets import BaseFilterSet, SlugFilter
 from tracker.api.pagination import LimitOffsetPagination
 from tracker.api.queries import brief_columns
-from tracker.api.records import Record
-from tracker.api.representation import FastRepresentation, UniformRepresentation
 from tracker.api.schema import AutoSchema
-from tracker.api.viewsets import read_object
 
 # Response matrix
 
@@ -38,7 +34,7 @@ from tracker.api.viewsets import read_object
 def per_stance(name: str, doc: str, field: Callable[[str], serializers.Field]) -> type:
     """A serializer with one field per stance, in declared order, so the schema lists them all."""
     fields: dict[str, Any] = {stance.value: field(stance.label) for stance in Stance}
-    return type(name, (UniformRepresentation,), {"__doc__": doc, "__module__": __name__, **fields})
+    return type(name, (serializers.Serializer,), {"__doc__": doc, "__module__": __name__, **fields})
 
 
 MatrixCellsSerializer = per_stance(
@@ -53,7 +49,7 @@ StanceCountsSerializer = per_stance(
 )
 
 
-class MatrixColumnSerializer(FastRepresentation):
+class MatrixColumnSerializer(serializers.Serializer):
     """A column of the matrix: one stance."""
 
     stance = serializers.ChoiceField(choices=Stance.choices)
@@ -63,7 +59,7 @@ class MatrixColumnSerializer(FastRepresentation):
     )
 
 
-class MatrixRowSerializer(FastRepresentation):
+class MatrixRowSerializer(serializers.Serializer):
     """An actor's row: its positions and their number under each stance."""
 
     actor = ActorBriefSerializer()
@@ -72,14 +68,14 @@ class MatrixRowSerializer(FastRepresentation):
     total = serializers.IntegerField(help_text="The actor's positions on the event.")
 
 
-class MatrixTotalsSerializer(FastRepresentation):
+class MatrixTotalsSerializer(serializers.Serializer):
     """Positions on the event under each stance, all actors together."""
 
     counts = StanceCountsSerializer()
     total = serializers.IntegerField(help_text="All positions on the event.")
 
 
-class MatrixKindTotalsSerializer(FastRepresentation):
+class MatrixKindTotalsSerializer(serializers.Serializer):
     """Positions on the event under each stance, by actors of one kind."""
 
     kind = serializers.ChoiceField(choices=ActorKind.choices)
@@ -87,7 +83,7 @@ class MatrixKindTotalsSerializer(FastRepresentation):
     total = serializers.IntegerField(help_text="Positions by actors of this kind.")
 
 
-class EventMatrixSerializer(FastRepresentation):
+class EventMatrixSerializer(serializers.Serializer):
     """Actors (rows) × stances (columns) for one event; each cell lists the positions."""
 
     event = EventBriefSerializer()
@@ -102,6 +98,39 @@ class EventMatrixSerializer(FastRepresentation):
         many=True,
         help_text="Totals for each kind of actor that took a position, in the kinds' usual order.",
     )
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        # Hot (a busy event has thousands of positions): the declared fields' JSON, built
+        # directly; tests/responses/test_matrix.py compares the two.
+        if type(self) is not EventMatrixSerializer:  # a subclass may declare other fields
+            return super().to_representation(instance)
+        rows: Any = self.fields["rows"]
+        actor = rows.child.fields["actor"]
+        position = rows.child.fields["cells"].fields[STANCES[0]].child
+        return {
+            "event": self.fields["event"].to_representation(instance["event"]),
+            "columns": [dict(column) for column in instance["columns"]],
+            "rows": [
+                {
+                    "actor": actor.to_representation(row["actor"]),
+                    "cells": {
+                        stance: [position.to_representation(item) for item in cell]
+                        for stance, cell in row["cells"].items()
+                    },
+                    "counts": dict(row["counts"]),
+                    "total": row["total"],
+                }
+                for row in instance["rows"]
+            ],
+            "totals": {
+                "counts": dict(instance["totals"]["counts"]),
+                "total": instance["totals"]["total"],
+            },
+            "by_actor_kind": [
+                {"kind": tally["kind"], "counts": dict(tally["counts"]), "total": tally["total"]}
+                for tally in instance["by_actor_kind"]
+            ],
+        }
 
 
 class MatrixCSVRenderer(BaseRenderer):
@@ -142,16 +171,19 @@ class MatrixCSVRenderer(BaseRenderer):
 class JSONErrorsAutoSchema(AutoSchema):
     """Documents errors as JSON only: MatrixCSVRenderer sends them as JSON."""
 
-    def _get_response_for_code(
-        self,
-        serializer: Any,
-        status_code: str,
-        media_types: Any = None,
-        direction: Any = "response",
-    ) -> Any:
-        if status_code >= "400" and not media_types:
-            media_types = ["application/json"]
-        return super()._get_response_for_code(serializer, status_code, media_types, direction)
+    def _get_response_bodies(self, direction: Any = "response") -> Any:
+        # A hook drf-standardized-errors' documentation ("OpenAPI integration") has
+        # projects override and call through super().
+        responses = super()._get_response_bodies(direction)
+        for status_code, response in responses.items():
+            content = response.get("content") if isinstance(response, dict) else None
+            if str(status_code) >= "400" and content:
+                response["content"] = {
+                    media_type: body
+                    for media_type, body in content.items()
+                    if media_type == "application/json"
+                }
+        return responses
 
 
 MATRIX_RESPONSE_DESCRIPTION = (
@@ -194,13 +226,6 @@ class EventMatrixView(generics.RetrieveAPIView):
 
     def get_renderers(self) -> list[BaseRenderer]:
         return [*super().get_renderers(), MatrixCSVRenderer()]
-
-    def get_object(self) -> Event | Record:
-        """DRF's, but JSON and CSV read the event's brief by compiled SQL (tracker.api.compiled)."""
-        if self.request.accepted_renderer.format not in {"json", "csv"}:
-            return super().get_object()
-        read = keyed_read(type(self), self.queryset, self.lookup_field, self.get_queryset().db)
-        return super().get_object() if read is None else read_object(self, read)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return cached_response(
@@ -261,7 +286,7 @@ def _count(help_text: str) -> serializers.IntegerField:
     return serializers.IntegerField(help_text=help_text)
 
 
-class FollowThroughSerializer(FastRepresentation):
+class FollowThroughSerializer(serializers.Serializer):
     """How often an actor's threats became measures adopted or put in force."""
 
     actor = ActorBriefSerializer()

@@ -12,7 +12,7 @@ from rest_framework import serializers
 
 from responses.models import Conflict, Event, Measure, Position, Source
 from tracker.api.fields import BriefRelatedField, IdentityField
-from tracker.api.serializers import BriefSerializer
+from tracker.api.serializers import BriefSerializer, nested
 from tracker.choices import DatePrecision
 from tracker.limits import MAX_SOURCES
 
@@ -27,6 +27,18 @@ class SourceBriefSerializer(BriefSerializer):
         fields = ["url", "id", "kind", "title", "publisher"]
         read_only_fields = fields
 
+    def to_representation(self, instance: Source) -> dict[str, Any]:
+        # Hot (every record cites sources): the declared fields' JSON, built directly.
+        if type(self) is not SourceBriefSerializer:  # a subclass may declare other fields
+            return super().to_representation(instance)
+        return {
+            "url": self.fields["url"].to_representation(instance),
+            "id": instance.id,
+            "kind": instance.kind,
+            "title": instance.title,
+            "publisher": instance.publisher,
+        }
+
 
 class ConflictBriefSerializer(BriefSerializer):
     """A conflict as it appears inside other records."""
@@ -37,6 +49,16 @@ class ConflictBriefSerializer(BriefSerializer):
         model = Conflict
         fields = ["url", "slug", "name"]
         read_only_fields = fields
+
+    def to_representation(self, instance: Conflict) -> dict[str, Any]:
+        # Hot (every event shows it): the declared fields' JSON, built directly.
+        if type(self) is not ConflictBriefSerializer:  # a subclass may declare other fields
+            return super().to_representation(instance)
+        return {
+            "url": self.fields["url"].to_representation(instance),
+            "slug": instance.slug,
+            "name": instance.name,
+        }
 
 
 class EventBriefSerializer(BriefSerializer):
@@ -59,6 +81,19 @@ class EventBriefSerializer(BriefSerializer):
         # Blank when the date is unknown: the schema must say so, as it does on Event.
         extra_kwargs = {"occurred_on_precision": {"allow_blank": True}}
 
+    def to_representation(self, instance: Event) -> dict[str, Any]:
+        # Hot (positions and measures show it): the declared fields' JSON, built directly.
+        if type(self) is not EventBriefSerializer:  # a subclass may declare other fields
+            return super().to_representation(instance)
+        return {
+            "url": self.fields["url"].to_representation(instance),
+            "slug": instance.slug,
+            "title": instance.title,
+            "kind": instance.kind,
+            "occurred_on": nested(self.fields["occurred_on"], instance.occurred_on),
+            "occurred_on_precision": instance.occurred_on_precision,
+        }
+
 
 class PositionBriefSerializer(BriefSerializer):
     """A position as it appears inside other records."""
@@ -69,6 +104,17 @@ class PositionBriefSerializer(BriefSerializer):
         model = Position
         fields = ["url", "id", "stance", "summary"]
         read_only_fields = fields
+
+    def to_representation(self, instance: Position) -> dict[str, Any]:
+        # Hot (a response matrix lists every position): the declared fields' JSON, built directly.
+        if type(self) is not PositionBriefSerializer:  # a subclass may declare other fields
+            return super().to_representation(instance)
+        return {
+            "url": self.fields["url"].to_representation(instance),
+            "id": instance.id,
+            "stance": instance.stance,
+            "summary": instance.summary,
+        }
 
 
 class MeasureBriefSerializer(BriefSerializer):

@@ -6,7 +6,8 @@ the host, the full path and query, and the media type. Any committed write
 moves the version, so the next read of anything computes afresh: coarse,
 but always correct, and writes are rare next to reads. Only JSON answers of
 GET requests are cached, after authentication, permissions and throttling
-have run. A cached detail still answers ``If-None-Match`` with a 304.
+have run. A cached list or detail still answers ``If-None-Match`` and
+``If-Modified-Since`` with a 304. A hit builds no queryset and no serializer.
 
 On when ``API_CACHE_SECONDS`` is above 0: by default when ``REDIS_URL`` is
 set, since a cache local to each process cannot see another process's write.
@@ -24,7 +25,7 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from tracker.api.conditional import matches
+from tracker.api.conditional import not_modified, not_modified_response
 from tracker.freshness import data_version
 
 CACHED_HEADERS = ("X-Total-Count", "Link", "ETag", "Last-Modified")
@@ -52,9 +53,8 @@ def cached_response(request: Request, compute: Callable[[], Any]) -> Any:
     hit = cache.get(key)
     if hit is not None:
         data, headers = hit
-        etag = headers.get("ETag")
-        if etag and matches(request.headers.get("If-None-Match", ""), etag, weak=True):
-            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
+        if not_modified(request, headers.get("ETag"), headers.get("Last-Modified")):
+            return not_modified_response(headers.get("ETag"), headers.get("Last-Modified"))
         return Response(data, headers=headers)
     response = compute()
     if isinstance(response, Response) and response.status_code == status.HTTP_200_OK:

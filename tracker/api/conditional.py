@@ -1,8 +1,11 @@
-"""Conditional requests: ETag and Last-Modified on details, If-None-Match, If-Match.
+"""Conditional requests: ETag and Last-Modified on lists and details, If-None-Match,
+If-Modified-Since, If-Match.
 
-The ETag is a hash of the record's JSON representation, so it changes when
-anything shown changes, nested briefs included. ``If-None-Match`` with the
-current ETag gets a 304; a ``PUT``, ``PATCH`` or ``DELETE`` whose ``If-Match``
+The ETag is a hash of the JSON representation (a record, or a page of a list),
+so it changes when anything shown changes, nested briefs included.
+``If-None-Match`` with the current ETag gets a 304, and so does
+``If-Modified-Since`` (when no ETag is given) once nothing shown changed since;
+a ``PUT``, ``PATCH`` or ``DELETE`` whose ``If-Match``
 no longer matches gets a 412 and changes nothing. The record is locked while
 the precondition is checked and the write made, so two curators editing one
 record cannot both win.
@@ -10,16 +13,20 @@ record cannot both win.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 from typing import Any
 
 import orjson
 from django.db import transaction
 from django.db.models import Model, QuerySet
-from django.utils.http import http_date
+from django.utils.dateparse import parse_datetime
+from django.utils.http import http_date, parse_http_date_safe
 from rest_framework import exceptions, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
+
+from tracker.freshness import last_write
 
 UNSAFE_METHODS = frozenset({"PUT", "PATCH", "DELETE", "POST"})
 
@@ -51,8 +58,37 @@ def matches(header: str, etag: str, *, weak: bool) -> bool:
     return etag in tags
 
 
+def not_modified(request: Request, etag: str | None, last_modified: str | None) -> bool:
+    """Whether the client's copy is current: If-None-Match first, else If-Modified-Since."""
+    if_none_match = request.headers.get("If-None-Match")
+    if if_none_match is not None:
+        return etag is not None and matches(if_none_match, etag, weak=True)
+    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+    modified = parse_http_date_safe(last_modified or "")
+    return since is not None and modified is not None and modified <= since
+
+
+def not_modified_response(etag: str | None, last_modified: str | None) -> Response:
+    headers = {"ETag": etag, "Last-Modified": last_modified}
+    return Response(
+        status=status.HTTP_304_NOT_MODIFIED,
+        headers={name: value for name, value in headers.items() if value},
+    )
+
+
+def latest_change(items: Any) -> datetime.datetime | None:
+    """The latest ``updated_at`` (or ``created_at``) among serialized records."""
+    found = [
+        parse_datetime(str(item.get("updated_at") or item.get("created_at") or ""))
+        for item in items
+        if isinstance(item, dict)
+    ]
+    times = [moment for moment in found if moment is not None]
+    return max(times, default=None)
+
+
 class ConditionalRequestMixin(viewsets.GenericViewSet):
-    """ETags on ``retrieve``, and the If-Match check that writes use."""
+    """ETags and Last-Modified on ``list`` and ``retrieve``, and the If-Match check of writes."""
 
     def get_queryset(self) -> QuerySet[Any]:
         queryset = super().get_queryset()
@@ -81,11 +117,26 @@ class ConditionalRequestMixin(viewsets.GenericViewSet):
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         instance = self.get_object()
-        data = self.get_serializer(instance).data
-        etag = etag_of(data)
-        if matches(request.headers.get("If-None-Match", ""), etag, weak=True):
-            return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})
-        return self.with_validators(Response(data), instance)
+        response = self.with_validators(Response(self.get_serializer(instance).data), instance)
+        if not_modified(request, response.get("ETag"), response.get("Last-Modified")):
+            return not_modified_response(response.get("ETag"), response.get("Last-Modified"))
+        return response
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
+        response = super().list(request, *args, **kwargs)  # type: ignore[misc]
+        if not isinstance(response, Response) or response.status_code != status.HTTP_200_OK:
+            return response  # CSV pages, errors
+        data = response.data
+        items = data.get("results", []) if isinstance(data, dict) else data
+        response["ETag"] = etag_of(data)
+        # The page's latest change, or the last write anywhere when later: a record
+        # deleted from the page leaves no date of its own (last_write, tracker.freshness).
+        latest = latest_change(items)
+        if latest is not None:
+            response["Last-Modified"] = http_date(max(latest.timestamp(), last_write()))
+        if not_modified(request, response.get("ETag"), response.get("Last-Modified")):
+            return not_modified_response(response.get("ETag"), response.get("Last-Modified"))
+        return response
 
 
 class ConditionalWriteMixin(ConditionalRequestMixin):

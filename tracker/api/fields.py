@@ -1,17 +1,14 @@
-"""Relations that read as a nested brief and write as a plain key, and fast record URLs.
+"""Relations that read as a nested brief and write as a plain key, and record URLs.
 
-A list of 100 positions shows some 600 briefs and URLs, so both are built
-the cheap way: a brief's fields are set up once per response (not once per
-brief, which is what a nested DRF serializer costs) and a brief already shown
-in the response is reused; a URL is its view's path pattern with the key put
-in, not a fresh ``reverse()`` per record.
+A list of 100 positions shows some 600 briefs and URLs: a relation builds
+its brief serializer once (not once per record), and a URL is its view's
+path pattern with the key put in, not a fresh ``reverse()`` per record.
 """
 
 from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Callable
 from typing import Any, NoReturn
 from urllib.parse import quote
 
@@ -144,8 +141,13 @@ class BriefRelatedField(serializers.RelatedField):
             "does_not_exist", model=self._model_name, lookup=self.lookup_name, value=shown + more
         )
 
+    # Built on first use: one brief serializer per field, so per response.
+    brief_serializer: serializers.Serializer | None = None
+
     def to_representation(self, value: Any) -> Any:
-        return brief_maker(self.brief, self.context)(value)  # type: ignore[arg-type]
+        if self.brief_serializer is None:
+            self.brief_serializer = self.brief(context=self.context)
+        return self.brief_serializer.to_representation(value)
 
     def get_choices(self, cutoff: int | None = None) -> dict[Any, str]:
         # The browsable API's form needs hashable keys: the plain lookup value.
@@ -249,30 +251,6 @@ class BoundedListSerializer(serializers.ListSerializer):
         return keys
 
 
-def brief_maker(
-    brief: type[serializers.Serializer], context: dict[str, Any]
-) -> Callable[[Any], Any]:
-    """Record to brief, for one response (one serializer context).
-
-    Briefs are read-only views of a row: the same row gives the same brief
-    throughout a response, so each is built once, by one brief serializer.
-    """
-    makers: dict[type, Callable[[Any], Any]] = context.setdefault("_brief_makers", {})
-    maker = makers.get(brief)
-    if maker is None:
-        serializer = brief(context=context)
-        shown: dict[Any, Any] = {}
-
-        def maker(value: Any) -> Any:
-            found = shown.get(value.pk)
-            if found is None:
-                found = shown[value.pk] = serializer.to_representation(value)
-            return found
-
-        makers[brief] = maker
-    return maker
-
-
 class BriefRelatedFieldExtension(OpenApiSerializerFieldExtension):
     """Responses reference the brief component; requests take the key."""
 
@@ -303,38 +281,33 @@ class IdentityField(serializers.HyperlinkedIdentityField):
     key, and the host part once per request.
     """
 
+    # (request, head, tail) of the last request this field made URLs for.
+    url_parts: tuple[Any, str, str] | None = None
+
     def get_url(self, obj: Any, view_name: str, request: Any, format: Any) -> str | None:
         if format or request is None:
             return super().get_url(obj, view_name, request, format)
-        return self.url_maker(request)(obj)
+        if getattr(obj, "pk", None) in (None, ""):
+            return None
+        parts = self.url_parts
+        if parts is None or parts[0] is not request:
+            parts = self.url_parts = (request, *self.path_around_key(request))
+        key = getattr(obj, self.lookup_field)
+        # Ids and slugs need no quoting: a matrix or a page makes thousands of URLs.
+        if type(key) is int:
+            text = str(key)
+        elif type(key) is str and _UNQUOTED(key):
+            text = key
+        else:
+            text = quote(str(key), safe=RFC3986_SUBDELIMS + "/~:@")
+        return parts[1] + text + parts[2]
 
-    def url_maker(self, request: Any) -> Any:
-        """A function from record to URL, for this request (its host, its script prefix)."""
-        prefix = get_script_prefix()
-        template_key = (prefix, self.view_name, self.lookup_url_kwarg)
+    def path_around_key(self, request: Any) -> tuple[str, str]:
+        """The absolute URL of this view for ``request``, before and after the key."""
+        template_key = (get_script_prefix(), self.view_name, self.lookup_url_kwarg)
         template = _path_templates.get(template_key)
         if template is None:
             template = reverse(self.view_name, kwargs={self.lookup_url_kwarg: _KEY})
             _path_templates[template_key] = template
-        origin = getattr(request, "_tracker_origin", None)
-        if origin is None:
-            origin = request._tracker_origin = request.build_absolute_uri("/")[:-1]
         head, _, tail = template.partition(_KEY)
-        head = origin + head
-        lookup_field = self.lookup_field
-        safe = RFC3986_SUBDELIMS + "/~:@"
-
-        def url(obj: Any) -> str | None:
-            if getattr(obj, "pk", None) in (None, ""):
-                return None
-            key = getattr(obj, lookup_field)
-            # Ids and slugs need no quoting: a matrix or a page makes thousands of URLs.
-            if type(key) is int:
-                text = str(key)
-            elif type(key) is str and _UNQUOTED(key):
-                text = key
-            else:
-                text = quote(str(key), safe=safe)
-            return head + text + tail
-
-        return url
+        return request.build_absolute_uri("/")[:-1] + head, tail

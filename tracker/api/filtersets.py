@@ -253,7 +253,8 @@ class BaseFilterSet(filters.FilterSet):
             # django-filter labels a filter after its lookup path ("Actor
             # memberships organization slug"); the browsable API's filter form
             # reads better with the query parameter's own name ("Actor member of").
-            if filter_._label is None:
+            # A class's filters have no model yet, so ``label`` is the declared one.
+            if filter_.label is None:
                 filter_.label = name.replace("_", " ").capitalize()
         return found
 

@@ -34,20 +34,8 @@ def columns_for(model: type[Model], **briefs: type[serializers.ModelSerializer])
     return columns
 
 
-def prefetched_attribute(relation: str) -> str:
-    """Where ``briefs_of`` leaves a record's related records."""
-    return f"_{relation}_briefs"
-
-
 def briefs_of(relation: str, brief: type[serializers.ModelSerializer]) -> Prefetch:
-    """Prefetch a many-to-many ``relation`` as a plain list, with only the brief's columns.
-
-    A list rather than Django's prefetch cache, which builds a related
-    manager and a queryset for every record, and another manager each time
-    the relation is read: for a page of 100 records, more than the query.
-    Serializers read the list (``tracker.api.representation``); record
-    lists fill it their own way (``tracker.api.records``).
-    """
+    """Prefetch a many-to-many ``relation`` with only the brief's columns, in a stable order."""
     model: type[Model] = brief.Meta.model
     return Prefetch(
         relation,
@@ -55,5 +43,4 @@ def briefs_of(relation: str, brief: type[serializers.ModelSerializer]) -> Prefet
         queryset=model._default_manager.only(*brief_columns(brief)).order_by(
             *(model._meta.ordering or ()), "pk"
         ),
-        to_attr=prefetched_attribute(relation),
     )

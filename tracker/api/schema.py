@@ -13,6 +13,7 @@ from drf_standardized_errors.openapi_serializers import (
     ValidationErrorEnum,
 )
 from drf_standardized_errors.openapi_utils import get_error_serializer
+from drf_standardized_errors.openapi_validation_errors import get_validation_errors
 from inflection import camelize
 from rest_framework import permissions, serializers
 
@@ -120,8 +121,15 @@ class AutoSchema(StandardizedErrorsAutoSchema):
         return filterset.__name__.removesuffix("Set") if filterset else ""
 
     def _get_extra_validation_errors(self) -> dict[str, set[str]]:
-        # Paging parameters are validated too (a negative offset is a 400 naming it).
-        extra = super()._get_extra_validation_errors()
+        # drf-standardized-errors' hook, not one its documentation offers for
+        # overriding, so not called through super(): the codes declared with
+        # @extend_validation_errors (the last one in scope wins, as there), and
+        # the paging parameters, validated too (a negative offset is a 400 naming it).
+        extra: dict[str, set[str]] = {}
+        for name, declared in get_validation_errors(self.view).items():
+            in_scope = [error for error in declared if error.is_in_scope(self)]
+            if in_scope:
+                extra[name] = in_scope[-1].error_codes
         if self.method == "POST":
             extra.setdefault("Idempotency-Key", {"invalid"})
         paginator = self._get_paginator()
@@ -273,19 +281,46 @@ LIST_HEADERS = {
         "description": 'RFC 8288 links to the next and previous pages (rel="next", rel="prev").',
     },
 }
-DETAIL_HEADERS = {
-    "ETag": {
-        "schema": {"type": "string"},
-        "description": "Version of this representation, for If-None-Match and If-Match.",
-    },
-    "Last-Modified": {
-        "schema": {"type": "string"},
-        "description": "When the record last changed (HTTP date).",
-    },
-}
-IF_NONE_MATCH = _header(
-    "If-None-Match", "An ETag you hold: if the record is unchanged the answer is 304, no body."
+
+
+def validator_headers(etag: str, last_modified: str) -> dict[str, Any]:
+    """The ETag and Last-Modified headers of an answer, described."""
+    return {
+        "ETag": {"schema": {"type": "string"}, "description": etag},
+        "Last-Modified": {"schema": {"type": "string"}, "description": last_modified},
+    }
+
+
+DETAIL_HEADERS = validator_headers(
+    "Version of this representation, for If-None-Match and If-Match.",
+    "When the record last changed (HTTP date).",
 )
+PAGE_HEADERS = validator_headers(
+    "Version of this page, for If-None-Match.",
+    "When something on the page last changed (HTTP date).",
+)
+IF_NONE_MATCH = _header(
+    "If-None-Match", "An ETag you hold: if the answer is unchanged it is a 304, no body."
+)
+IF_MODIFIED_SINCE = _header(
+    "If-Modified-Since",
+    "A Last-Modified you hold (used without If-None-Match): if nothing changed since, "
+    "the answer is a 304, no body.",
+)
+
+
+def conditional_lists() -> set[str]:
+    """The paths of the lists that answer conditional requests (their viewsets' mixin)."""
+    from tracker.api.conditional import ConditionalRequestMixin
+    from tracker.api.urls import router
+
+    return {
+        f"/api/v1/{prefix}/"
+        for prefix, viewset, _ in router.registry
+        if issubclass(viewset, ConditionalRequestMixin)
+    }
+
+
 IDEMPOTENCY_KEY = {
     **_header(
         "Idempotency-Key",
@@ -317,17 +352,22 @@ IF_MATCH = _header(
 
 def document_http_headers(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     """Add the paging, conditional-request, idempotency and retry headers where they apply."""
-    for path in result.get("paths", {}).values():
+    conditional = conditional_lists()
+    for address, path in result.get("paths", {}).items():
         for method, operation in path.items():
             operation_id = operation.get("operationId", "")
             responses = operation.get("responses", {})
             parameters = operation.setdefault("parameters", [])
             if method == "get" and operation_id.endswith("_list") and "200" in responses:
                 responses["200"].setdefault("headers", {}).update(LIST_HEADERS)
+                if address in conditional:
+                    responses["200"]["headers"].update(PAGE_HEADERS)
+                    responses["304"] = {"description": "Not modified: your copy is current."}
+                    parameters += [IF_NONE_MATCH, IF_MODIFIED_SINCE]
             elif method == "get" and operation_id.endswith("_retrieve") and "200" in responses:
                 responses["200"].setdefault("headers", {}).update(DETAIL_HEADERS)
                 responses["304"] = {"description": "Not modified: your copy is current."}
-                parameters.append(IF_NONE_MATCH)
+                parameters += [IF_NONE_MATCH, IF_MODIFIED_SINCE]
             if "412" in responses:
                 parameters.append(IF_MATCH)
             if method == "post":

@@ -14,6 +14,7 @@ from django.db.models import Model
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.fields import get_error_detail
+from rest_framework.relations import ManyRelatedField
 from rest_framework.settings import api_settings
 
 # Input limits, against resource exhaustion and nonsense rather than data rules:
@@ -75,14 +76,46 @@ class StrictFieldsMixin(serializers.Serializer):
         return super().to_internal_value(data)
 
 
-from tracker.api.representation import FastRepresentation  # noqa: E402
+# Each ModelSerializer class's fields as ModelSerializer builds them (see FieldsBuiltOnce).
+BUILT_FIELDS: dict[type, dict[str, serializers.Field]] = {}
 
 
-class BriefSerializer(FastRepresentation, serializers.ModelSerializer):
+class FieldsBuiltOnce(serializers.ModelSerializer):
+    """ModelSerializer's fields, built once per class and copied for each serializer.
+
+    ModelSerializer reads the model's fields again for every serializer (a
+    detail builds several: the resource's and each brief's), although what it
+    builds depends on the class alone. Each serializer gets copies, as DRF
+    copies the declared fields.
+    """
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        built = BUILT_FIELDS.get(type(self))
+        if built is None:
+            built = BUILT_FIELDS[type(self)] = super().get_fields()
+        return copy.deepcopy(built)
+
+
+class BriefSerializer(FieldsBuiltOnce):
     """A record as it appears nested in others (read only)."""
 
 
-class ValidatedModelSerializer(StrictFieldsMixin, FastRepresentation, serializers.ModelSerializer):
+def nested(field: serializers.Field, value: Any) -> Any:
+    """``value`` as ``field`` shows it, None staying None: what a serializer's loop does."""
+    return None if value is None else field.to_representation(value)
+
+
+def listed(field: serializers.Field, manager: Any) -> list[Any]:
+    """The records of a to-many relation (prefetched) as a many-field shows them."""
+    if isinstance(field, ManyRelatedField):
+        child: serializers.Field = field.child_relation
+    else:
+        assert isinstance(field, serializers.ListSerializer)
+        child = field.child  # type: ignore[assignment]
+    return [child.to_representation(item) for item in manager.all()]
+
+
+class ValidatedModelSerializer(StrictFieldsMixin, FieldsBuiltOnce):
     """Runs the model's own validation (``full_clean``) on every write.
 
     Cross-field rules and constraints live once, on the model, so the admin,
