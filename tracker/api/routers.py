@@ -17,6 +17,11 @@ class AppRouter(SimpleRouter):
         return format_suffix_patterns(super().get_urls())
 
 
+def routers(apps: Iterable[tuple[Any, str | None, str | None]]) -> list[SimpleRouter]:
+    """The ``router`` of each app's ``api/urls.py`` (the ``include()`` of each)."""
+    return [urlconf.router for urlconf, _app_name, _namespace in apps]
+
+
 def api_root(apps: Iterable[tuple[Any, str | None, str | None]]) -> list[URLPattern | URLResolver]:
     """/api/v1/ (and its format suffixes): a link to every resource's list, in order.
 
@@ -24,8 +29,7 @@ def api_root(apps: Iterable[tuple[Any, str | None, str | None]]) -> list[URLPatt
     registers its resources: the root lists them as DefaultRouter's root would.
     """
     api_root_dict = {}
-    for urlconf, _app_name, _namespace in apps:
-        router = urlconf.router
+    for router in routers(apps):
         list_name = router.routes[0].name
         for prefix, _viewset, basename in router.registry:
             api_root_dict[prefix] = list_name.format(basename=basename)

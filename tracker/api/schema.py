@@ -312,11 +312,13 @@ IF_MODIFIED_SINCE = _header(
 def conditional_lists() -> set[str]:
     """The paths of the lists that answer conditional requests (their viewsets' mixin)."""
     from tracker.api.conditional import ConditionalRequestMixin
-    from tracker.api.urls import router
+    from tracker.api.routers import routers
+    from tracker.api.urls import APPS
 
     return {
         f"/api/v1/{prefix}/"
-        for prefix, viewset, _ in router.registry
+        for router in routers(APPS)
+        for prefix, viewset, _basename in router.registry
         if issubclass(viewset, ConditionalRequestMixin)
     }
 
