@@ -25,10 +25,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist
 from django.db import connections
 from django.db.models import Field, JSONField, Model
-from django.utils import timezone
 
 from tracker.search import SearchDocument, piece_vector
 
@@ -39,11 +37,11 @@ def chunked(ids: list[Any], size: int = 900) -> Iterator[list[Any]]:
         yield ids[start : start + size]
 
 
-def _column(model: type[Model], name: str) -> str:
+def column_of(model: type[Model], name: str) -> str:
     return str(model._meta.get_field(name).column)  # type: ignore[union-attr]
 
 
-def _uses_copy(using: str) -> bool:
+def uses_copy(using: str) -> bool:
     return connections[using].vendor == "postgresql"
 
 
@@ -106,7 +104,7 @@ def _staged_vector(model: type[Model], document: SearchDocument, using: str) -> 
             select_params.extend(params)
             continue
         relation, name = path.split("__", 1)
-        foreign_key = quote(_column(model, relation))
+        foreign_key = quote(column_of(model, relation))
         related = model._meta.get_field(relation).related_model
         assert isinstance(related, type)
         sql, params = _compiled(related, piece_vector(related, name, weight), using)
@@ -146,7 +144,7 @@ def allocate_ids(using: str, model: type[Model], instances: list[Model]) -> None
 
     Elsewhere ``stage_records`` gives them, as ``bulk_create`` does.
     """
-    if not instances or not _uses_copy(using):
+    if not instances or not uses_copy(using):
         return
     meta = model._meta
     with connections[using].cursor() as cursor:
@@ -174,7 +172,7 @@ class NewRows:
 
 def new_rows(using: str, model: type[Model], instances: list[Model]) -> NewRows:
     """The rows of new records (with the ids ``allocate_ids`` gave them, on PostgreSQL)."""
-    if not instances or not _uses_copy(using):
+    if not instances or not uses_copy(using):
         return NewRows(model, instances, [], [])
     document: SearchDocument | None = getattr(model, "search_document", None)
     fields = [
@@ -200,7 +198,7 @@ def stage_records(using: str, new: NewRows) -> None:
     model, columns, rows = new.model, new.columns, new.rows
     if not new.instances:
         return
-    if not _uses_copy(using):
+    if not uses_copy(using):
         model._default_manager.using(using).bulk_create(new.instances)
         return
     if getattr(model, "search_document", None) is None:
@@ -223,7 +221,7 @@ def insert_staged(using: str, new: NewRows) -> None:
     """The second half: insert the staged records, with their search vectors."""
     model, columns = new.model, new.columns
     document: SearchDocument | None = getattr(model, "search_document", None)
-    if not new.instances or not _uses_copy(using) or document is None:
+    if not new.instances or not uses_copy(using) or document is None:
         return
     quote = connections[using].ops.quote_name
     table, stage = quote(model._meta.db_table), quote(_stage_name(model))
@@ -233,7 +231,7 @@ def insert_staged(using: str, new: NewRows) -> None:
         # expression reads the new rows.
         cursor.execute(
             f"INSERT INTO {table} ({', '.join(quote(column) for column in columns)}, "
-            f"{quote(_column(model, 'search_vector'))}) "
+            f"{quote(column_of(model, 'search_vector'))}) "
             f"SELECT {', '.join(f'{table}.{quote(column)}' for column in columns)}, "
             f"{vector.select} FROM {stage} AS {table} {vector.joins}",
             [*vector.select_params, *vector.join_params],
@@ -248,7 +246,7 @@ def check_foreign_keys(using: str) -> None:
     there, with nothing else to do. Checked batch by batch instead, in the
     writing thread, they cost the load nothing. Later rows are deferred again.
     """
-    if not _uses_copy(using):
+    if not uses_copy(using):
         return
     connections[using].check_constraints()
 
@@ -259,7 +257,7 @@ def insert_rows(
     """Insert plain rows (link tables, change-feed entries) whose ids nobody reads."""
     if not rows:
         return
-    if not _uses_copy(using):
+    if not uses_copy(using):
         model._default_manager.using(using).bulk_create(
             model(**dict(zip(columns, row, strict=True))) for row in rows
         )
@@ -268,7 +266,7 @@ def insert_rows(
     _copy(
         using,
         meta.db_table,
-        [_column(model, name) for name in columns],
+        [column_of(model, name) for name in columns],
         rows,
     )
 
@@ -279,7 +277,7 @@ def update_records(
     """Write these fields of existing records."""
     if not instances:
         return
-    if not _uses_copy(using):
+    if not uses_copy(using):
         model._default_manager.using(using).bulk_update(instances, field_names)
         return
     connection = connections[using]
@@ -306,100 +304,3 @@ def update_records(
             f"WHERE {table}.{quote(columns[0])} = new.{quote(columns[0])}"
         )
         cursor.execute(f"DROP TABLE {stage}")
-
-
-# Columns simple-history adds to each historical table.
-_HISTORY_BOOKKEEPING = ("history_date", "history_change_reason", "history_type", "history_user_id")
-
-
-def _pk_chunks(using: str, pks: list[Any]) -> Iterator[tuple[str, list[Any]]]:
-    """``IN`` conditions on a record id for these ids: one array on PostgreSQL,
-    chunks that stay under SQLite's limit of query parameters elsewhere."""
-    if _uses_copy(using):
-        yield "= ANY(%s)", [pks]
-        return
-    for chunk in chunked(pks):
-        yield f"IN ({', '.join(['%s'] * len(chunk))})", chunk
-
-
-def insert_history(
-    using: str, model: type[Model], pks: list[Any], history_type: str, reason: str
-) -> None:
-    """A history version of each of these records, as a save would leave one
-    (bulk writes bypass it), with the snapshot of its to-many links.
-
-    The versions are copied from the rows just written, inside the database:
-    building them in Python and sending them back cost a third of a load.
-    ``history_type`` is simple-history's ``+`` (created) or ``~`` (changed).
-    """
-    if not pks:
-        return
-    connection = connections[using]
-    quote = connection.ops.quote_name
-    meta = model._meta
-    history_model = model.history.model  # type: ignore[attr-defined]
-    history_meta = history_model._meta
-    columns = [
-        quote(_column(model, field.name))
-        for field in history_meta.concrete_fields
-        if field.attname not in {"history_id", *_HISTORY_BOOKKEEPING}
-    ]
-    pk = quote(str(meta.pk.column))
-    history_table = quote(history_meta.db_table)
-    # Stored as the ORM stores it, so the links below find the versions by it.
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    with connection.cursor() as cursor:
-        for condition, params in _pk_chunks(using, pks):
-            cursor.execute(
-                f"INSERT INTO {history_table} ({', '.join(columns)}, "
-                f"{', '.join(quote(column) for column in _HISTORY_BOOKKEEPING)}) "
-                f"SELECT {', '.join(columns)}, %s, %s, %s, NULL "
-                f"FROM {quote(meta.db_table)} WHERE {pk} {condition}",
-                [now, reason, history_type, *params],
-            )
-            for field in _versioned_links(model, history_meta):
-                _insert_link_history(cursor, history_model, field, pk, now, condition, params)
-
-
-def _versioned_links(model: type[Model], history_meta: Any) -> list[Any]:
-    """The to-many fields whose links simple-history versions: those with a links table."""
-    found = []
-    for field in model._meta.many_to_many:
-        try:
-            history_meta.get_field(f"{history_meta.model_name}_{field.name}")
-        except FieldDoesNotExist:
-            continue
-        found.append(field)
-    return found
-
-
-def _insert_link_history(
-    cursor: Any,
-    history_model: Any,
-    field: Any,
-    pk: str,
-    now: Any,
-    condition: str,
-    params: list[Any],
-) -> None:
-    """The links of the versions just written (those stamped ``now``), into the
-    table simple-history keeps them in (one per to-many field)."""
-    quote = cursor.db.ops.quote_name
-    history_meta = history_model._meta
-    links_model = history_meta.get_field(f"{history_meta.model_name}_{field.name}").related_model
-    through = field.remote_field.through
-    record_column = next(
-        f.column for f in through._meta.fields if f.is_relation and f.related_model is field.model
-    )
-    columns = [quote(f.column) for f in through._meta.concrete_fields]
-    history_column = quote(links_model._meta.get_field("history").column)
-    version_column = quote(history_meta.pk.column)
-    cursor.execute(
-        f"INSERT INTO {quote(links_model._meta.db_table)} ({', '.join(columns)}, {history_column}) "
-        f"SELECT {', '.join(f'link.{column}' for column in columns)}, version.{version_column} "
-        f"FROM {quote(history_meta.db_table)} AS version "
-        f"JOIN {quote(through._meta.db_table)} AS link "
-        f"ON link.{quote(record_column)} = version.{pk} "
-        f"WHERE version.history_date = %s AND version.{pk} {condition}",
-        [now, *params],
-    )

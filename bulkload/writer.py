@@ -28,13 +28,13 @@ from django.utils import timezone
 from bulkload.background import Background
 from bulkload.checks import check_constraint_errors
 from bulkload.cleaning import FieldCleaner
+from bulkload.history import insert_history
 from bulkload.index import Index
 from bulkload.records import RECORD_TYPES, Links, Pending, RecordType
 from bulkload.sql import (
     NewRows,
     allocate_ids,
     check_foreign_keys,
-    insert_history,
     insert_rows,
     insert_staged,
     new_rows,

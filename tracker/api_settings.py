@@ -106,7 +106,7 @@ SPECTACULAR_SETTINGS = {
         "tracker.api.schema.request_bodies_are_closed",
         "tracker.api.schema.inline_operation_unions",
         "tracker.api.schema.csv_content_is_text",
-        "tracker.api.schema.document_http_headers",
+        "tracker.api.schema_headers.document_http_headers",
         "tracker.api.schema.empty_query_values_are_ignored",
         "tracker.api.schema.share_error_responses",
     ],
