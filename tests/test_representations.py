@@ -23,8 +23,6 @@ from responses.api.briefs import (
     PositionBriefSerializer,
     SourceBriefSerializer,
 )
-from responses.api.serializers import EventSerializer, PositionSerializer
-from responses.api.views import EventViewSet, PositionViewSet
 from responses.models import Conflict, Event, EventRelation, Position, Source
 from tests.factories import (
     make_actor,
@@ -99,17 +97,3 @@ def test_each_brief_is_what_its_fields_declare(
 ) -> None:
     varied_records()
     same_as_declared(serializer_class, model._default_manager.all())
-
-
-def test_positions_are_what_their_fields_declare() -> None:
-    varied_records()
-    assert PositionViewSet.read_queryset is not None
-    same_as_declared(PositionSerializer, PositionViewSet.read_queryset.all())
-    same_as_declared(PositionSerializer, Position.objects.all())
-
-
-def test_events_are_what_their_fields_declare() -> None:
-    varied_records()
-    assert EventViewSet.read_queryset is not None
-    same_as_declared(EventSerializer, EventViewSet.read_queryset.all())
-    same_as_declared(EventSerializer, Event.objects.all())

@@ -42,8 +42,6 @@ from tracker.api.serializers import (
     StrictFieldsMixin,
     ValidatedModelSerializer,
     date_in_range,
-    listed,
-    nested,
 )
 from tracker.declarations import api_fields
 from tracker.limits import MAX_ACTORS, MAX_IMPACTS, MAX_RELATED_EVENTS
@@ -131,35 +129,6 @@ class EventSerializer(ValidatedModelSerializer):
         model = Event
         fields = api_fields(EVENT)
 
-    def to_representation(self, instance: Event) -> dict[str, Any]:
-        # Hot (lists of 100): the declared fields' JSON, built directly.
-        if type(self) is not EventSerializer:  # a subclass may declare other fields
-            return super().to_representation(instance)
-        fields = self.fields
-        return {
-            "url": fields["url"].to_representation(instance),
-            "id": instance.id,
-            "slug": instance.slug,
-            "title": instance.title,
-            "kind": instance.kind,
-            "conflict": nested(fields["conflict"], instance.conflict),
-            "occurred_on": nested(fields["occurred_on"], instance.occurred_on),
-            "occurred_on_precision": instance.occurred_on_precision,
-            "location": instance.location,
-            "country": instance.country,
-            "initiator": nested(fields["initiator"], instance.initiator),
-            "target": nested(fields["target"], instance.target),
-            "participants": listed(fields["participants"], instance.participants),
-            "summary": instance.summary,
-            "impacts": nested(fields["impacts"], instance.impacts),
-            "fatalities": instance.fatalities,
-            "injuries": instance.injuries,
-            "related_events": listed(fields["related_events"], instance.relations),
-            "sources": listed(fields["sources"], instance.sources),
-            "created_at": fields["created_at"].to_representation(instance.created_at),
-            "updated_at": fields["updated_at"].to_representation(instance.updated_at),
-        }
-
     def validate_related_events(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
         pairs = [(item["to_event"].pk, item["relation"]) for item in value]
         if len(set(pairs)) != len(pairs):
@@ -213,30 +182,6 @@ class PositionSerializer(ValidatedModelSerializer):
     class Meta:
         model = Position
         fields = api_fields(POSITION)
-
-    def to_representation(self, instance: Position) -> dict[str, Any]:
-        # Hot (lists of 100): the declared fields' JSON, built directly.
-        if type(self) is not PositionSerializer:  # a subclass may declare other fields
-            return super().to_representation(instance)
-        fields = self.fields
-        return {
-            "url": fields["url"].to_representation(instance),
-            "id": instance.id,
-            "actor": fields["actor"].to_representation(instance.actor),
-            "speaker": nested(fields["speaker"], instance.speaker),
-            "event": nested(fields["event"], instance.event),
-            "target": nested(fields["target"], instance.target),
-            "stance": instance.stance,
-            "cameo_code": instance.cameo_code,
-            "stated_on": nested(fields["stated_on"], instance.stated_on),
-            "stated_on_precision": instance.stated_on_precision,
-            "summary": instance.summary,
-            "quote": instance.quote,
-            "language": instance.language,
-            "sources": listed(fields["sources"], instance.sources),
-            "created_at": fields["created_at"].to_representation(instance.created_at),
-            "updated_at": fields["updated_at"].to_representation(instance.updated_at),
-        }
 
 
 class MeasureSerializer(ValidatedModelSerializer):

@@ -116,8 +116,13 @@ class ConditionalRequestMixin(viewsets.GenericViewSet):
         return response
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        instance = self.get_object()
-        response = self.with_validators(Response(self.get_serializer(instance).data), instance)
+        response = super().retrieve(request, *args, **kwargs)  # type: ignore[misc]
+        if response.status_code != status.HTTP_200_OK or not isinstance(response.data, dict):
+            return response
+        response["ETag"] = etag_of(response.data)
+        latest = latest_change([response.data])
+        if latest is not None:
+            response["Last-Modified"] = http_date(latest.timestamp())
         if not_modified(request, response.get("ETag"), response.get("Last-Modified")):
             return not_modified_response(response.get("ETag"), response.get("Last-Modified"))
         return response

@@ -274,6 +274,16 @@ _path_templates: dict[tuple[str, str | None, str], str] = {}
 _UNQUOTED = re.compile(r"[A-Za-z0-9_.~-]+").fullmatch
 
 
+def key_in_path(key: Any) -> str:
+    """A record's key as it appears in its URL's path, quoted as ``reverse()`` quotes it."""
+    # Ids and slugs need no quoting: a matrix or a page makes thousands of URLs.
+    if type(key) is int:
+        return str(key)
+    if type(key) is str and _UNQUOTED(key):
+        return key
+    return quote(str(key), safe=RFC3986_SUBDELIMS + "/~:@")
+
+
 class IdentityField(serializers.HyperlinkedIdentityField):
     """A record's own URL, as HyperlinkedIdentityField gives it, without a reverse() per record.
 
@@ -292,15 +302,7 @@ class IdentityField(serializers.HyperlinkedIdentityField):
         parts = self.url_parts
         if parts is None or parts[0] is not request:
             parts = self.url_parts = (request, *self.path_around_key(request))
-        key = getattr(obj, self.lookup_field)
-        # Ids and slugs need no quoting: a matrix or a page makes thousands of URLs.
-        if type(key) is int:
-            text = str(key)
-        elif type(key) is str and _UNQUOTED(key):
-            text = key
-        else:
-            text = quote(str(key), safe=RFC3986_SUBDELIMS + "/~:@")
-        return parts[1] + text + parts[2]
+        return parts[1] + key_in_path(getattr(obj, self.lookup_field)) + parts[2]
 
     def path_around_key(self, request: Any) -> tuple[str, str]:
         """The absolute URL of this view for ``request``, before and after the key."""

@@ -190,9 +190,14 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
         rows = list(queryset[: self.limit + 1])
         self.has_next = len(rows) > self.limit
         page = rows[: self.limit]
-        self.next_cursor = (
-            encode_cursor(page[-1].updated_at, page[-1].pk) if self.has_next else None
-        )
+        self.next_cursor = None
+        if self.has_next:
+            last = page[-1]
+            # Records, or rows read with values() (tracker.api.rows).
+            if isinstance(last, dict):
+                self.next_cursor = encode_cursor(last["updated_at"], last["pk"])
+            else:
+                self.next_cursor = encode_cursor(last.updated_at, last.pk)
         return page
 
     def get_next_link(self) -> str | None:

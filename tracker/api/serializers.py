@@ -14,7 +14,6 @@ from django.db.models import Model
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.fields import get_error_detail
-from rest_framework.relations import ManyRelatedField
 from rest_framework.settings import api_settings
 
 # Input limits, against resource exhaustion and nonsense rather than data rules:
@@ -103,16 +102,6 @@ class BriefSerializer(FieldsBuiltOnce):
 def nested(field: serializers.Field, value: Any) -> Any:
     """``value`` as ``field`` shows it, None staying None: what a serializer's loop does."""
     return None if value is None else field.to_representation(value)
-
-
-def listed(field: serializers.Field, manager: Any) -> list[Any]:
-    """The records of a to-many relation (prefetched) as a many-field shows them."""
-    if isinstance(field, ManyRelatedField):
-        child: serializers.Field = field.child_relation
-    else:
-        assert isinstance(field, serializers.ListSerializer)
-        child = field.child  # type: ignore[assignment]
-    return [child.to_representation(item) for item in manager.all()]
 
 
 class ValidatedModelSerializer(StrictFieldsMixin, FieldsBuiltOnce):

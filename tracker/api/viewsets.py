@@ -11,6 +11,7 @@ from idempotency.replay import IdempotentCreateMixin
 from tracker.api.caching import CachedReadMixin
 from tracker.api.conditional import ConditionalRequestMixin, ConditionalWriteMixin
 from tracker.api.export import CsvExportMixin
+from tracker.api.rows import RowReadMixin
 
 # Ids are positive 64-bit integers: a longer number is no record (404), never
 # an overflow in the database.
@@ -40,6 +41,7 @@ class TrackerViewSet(
     ReadQuerysetMixin,
     ConditionalWriteMixin,
     CsvExportMixin,
+    RowReadMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
@@ -57,6 +59,7 @@ class TrackerReadOnlyViewSet(
     ReadQuerysetMixin,
     ConditionalRequestMixin,
     CsvExportMixin,
+    RowReadMixin,
     mixins.RetrieveModelMixin,
     mixins.ListModelMixin,
 ):
