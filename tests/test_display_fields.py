@@ -2,12 +2,14 @@
 
 ``CharField(source="get_stance_display")`` is DRF's usual way to show a
 choice's label; declared on a subclass of the position serializer, it renders
-in JSON and in the browsable API like any other field. CSV pages are read by
-their viewset's ``csv_columns``, not the serializer: they answer as before.
+in JSON, in the browsable API, and as a CSV column after the declared ones
+(on a page and in the export) like any other field.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from typing import Any
 
@@ -65,8 +67,27 @@ def test_a_display_field_renders_in_the_browsable_api(action: str, detail: bool)
     assert "functools.partial" not in content
 
 
-def test_csv_pages_answer_beside_a_display_field() -> None:
+def csv_of(response: HttpResponse) -> list[dict[str, str]]:
+    body = b"".join(response) if response.streaming else response.content
+    return list(csv.DictReader(io.StringIO(body.decode())))
+
+
+@pytest.mark.parametrize("action", ["list", "export"])
+def test_a_display_field_is_a_csv_column(action: str) -> None:
     make_position(stance=Stance.URGE_CEASEFIRE)
-    response = get("list", "text/csv")
+    make_position(stance=Stance.CONDEMN)
+    response = get(action, "text/csv")
     assert response.status_code == 200
-    assert "urge_ceasefire" in response.content.decode()
+    rows = csv_of(response)
+    assert {(row["stance"], row["stance_label"]) for row in rows} == {
+        ("urge_ceasefire", "Urge ceasefire"),
+        ("condemn", "Condemn"),
+    }
+
+
+def test_the_plain_csv_has_no_column_beyond_the_declaration() -> None:
+    make_position(stance=Stance.URGE_CEASEFIRE)
+    request = APIRequestFactory().get("/api/v1/positions/", HTTP_ACCEPT="text/csv")
+    response = PositionViewSet.as_view({"get": "list"})(request)
+    assert "stance_label" not in csv_of(response)[0]
+    assert list(csv_of(response)[0]) == PositionViewSet().csv_header()

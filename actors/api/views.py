@@ -4,7 +4,6 @@ from actors.api.serializers import ActorBriefSerializer, ActorSerializer, Member
 from actors.declarations import ACTOR, MEMBERSHIP
 from actors.filtersets import ActorFilterSet, MembershipFilterSet
 from actors.models import Actor, Membership
-from tracker.api.export import csv_columns_of, csv_many_of
 from tracker.api.history import HistoryMixin
 from tracker.api.queries import columns_for
 from tracker.api.viewsets import TrackerViewSet
@@ -21,8 +20,7 @@ class ActorViewSet(HistoryMixin, TrackerViewSet):
     filterset_class = ActorFilterSet
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
-    csv_columns = csv_columns_of(ACTOR)
-    csv_many = csv_many_of(ACTOR)
+    declaration = ACTOR
 
 
 class MembershipViewSet(TrackerViewSet):
@@ -34,5 +32,4 @@ class MembershipViewSet(TrackerViewSet):
     )
     serializer_class = MembershipSerializer
     filterset_class = MembershipFilterSet
-    csv_columns = csv_columns_of(MEMBERSHIP)
-    csv_many = csv_many_of(MEMBERSHIP)
+    declaration = MEMBERSHIP

@@ -51,7 +51,6 @@ from responses.models import (
 )
 from responses.reports import responses_by_actor
 from tracker.api.errors import ConflictError, ProtectedRecord
-from tracker.api.export import csv_columns_of, csv_many_of
 from tracker.api.history import HistoryMixin
 from tracker.api.queries import briefs_of, columns_for
 from tracker.api.viewsets import TrackerReadOnlyViewSet, TrackerViewSet
@@ -71,8 +70,7 @@ class SourceViewSet(HistoryMixin, TrackerViewSet):
     read_queryset = Source.objects.only(*columns_for(Source))
     serializer_class = SourceSerializer
     filterset_class = SourceFilterSet
-    csv_columns = csv_columns_of(SOURCE)
-    csv_many = csv_many_of(SOURCE)
+    declaration = SOURCE
 
     def perform_destroy(self, instance: Source) -> None:
         citing = instance.citing_records()
@@ -96,8 +94,7 @@ class ConflictViewSet(HistoryMixin, TrackerViewSet):
     filterset_class = ConflictFilterSet
     lookup_field = "slug"
     lookup_value_regex = SLUG_PATTERN
-    csv_columns = csv_columns_of(CONFLICT)
-    csv_many = csv_many_of(CONFLICT)
+    declaration = CONFLICT
 
 
 class EventViewSet(HistoryMixin, TrackerViewSet):
@@ -136,8 +133,7 @@ class EventViewSet(HistoryMixin, TrackerViewSet):
     filterset_class = EventFilterSet
     lookup_field = "slug"
     lookup_value_regex = SLUG_PATTERN
-    csv_columns = csv_columns_of(EVENT)
-    csv_many = csv_many_of(EVENT)
+    declaration = EVENT
 
     def get_queryset(self) -> QuerySet[Event]:
         if self.action == "responses":
@@ -180,8 +176,7 @@ class PositionViewSet(HistoryMixin, TrackerViewSet):
     )
     serializer_class = PositionSerializer
     filterset_class = PositionFilterSet
-    csv_columns = csv_columns_of(POSITION)
-    csv_many = csv_many_of(POSITION)
+    declaration = POSITION
 
 
 class CanChangeMeasure(permissions.DjangoModelPermissions):
@@ -219,8 +214,7 @@ class MeasureViewSet(HistoryMixin, TrackerViewSet):
     )
     serializer_class = MeasureSerializer
     filterset_class = MeasureFilterSet
-    csv_columns = csv_columns_of(MEASURE)
-    csv_many = csv_many_of(MEASURE)
+    declaration = MEASURE
 
     def get_serializer_class(self) -> Any:
         if self.action == "transitions":
@@ -278,5 +272,4 @@ class StatusChangeViewSet(TrackerReadOnlyViewSet):
     permission_classes = [permissions.AllowAny]
     serializer_class = StatusChangeSerializer
     filterset_class = StatusChangeFilterSet
-    csv_columns = csv_columns_of(STATUS_CHANGE)
-    csv_many = csv_many_of(STATUS_CHANGE)
+    declaration = STATUS_CHANGE

@@ -24,7 +24,7 @@ from django.db.models import QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import renderers, viewsets
+from rest_framework import renderers, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 
@@ -129,12 +129,28 @@ def _chunks_of(values: QuerySet) -> Iterator[list[Any]]:
 
 
 def _rows(
-    queryset: QuerySet, columns: Sequence[CsvColumn], many: Sequence[CsvMany]
+    queryset: QuerySet,
+    columns: Sequence[CsvColumn],
+    many: Sequence[CsvMany],
+    extra: Sequence[serializers.Field] = (),
 ) -> Iterator[list[Any]]:
-    """Rows of plain values; many-valued columns are fetched once per chunk."""
+    """Rows of plain values; many-valued columns are fetched once per chunk, and
+    the ``extra`` serializer fields from the chunk's records."""
     paths = ["pk", *(column.path for column in columns)]
     for chunk in _chunks_of(queryset.values_list(*paths)):
-        yield from _with_many(queryset, chunk, many)
+        rows = _with_many(queryset, chunk, many)
+        if not extra:
+            yield from rows
+            continue
+        records = queryset.in_bulk([row[0] for row in chunk])
+        for (key, *_values), row in zip(chunk, rows, strict=True):
+            yield [*row, *(_shown(field, records[key]) for field in extra)]
+
+
+def _shown(field: serializers.Field, record: Any) -> Any:
+    """What ``field`` shows for ``record``, as a serializer's loop gets it."""
+    value = field.get_attribute(record)
+    return None if value is None else field.to_representation(value)
 
 
 def _lines_from_the_database(
@@ -180,11 +196,30 @@ def _with_many(
 
 
 class CsvExportMixin(viewsets.GenericViewSet):
-    """CSV on ``list`` (the page asked for) and a streaming ``export`` of every row."""
+    """CSV on ``list`` (the page asked for) and a streaming ``export`` of every row.
 
+    The columns come from ``declaration``, the resource's fields; a field that a
+    serializer declares beyond them (``source="get_stance_display"``, say) is a
+    column too, after them, written as the serializer shows it.
+    """
+
+    declaration: ClassVar[Resource] = ()
     csv_columns: ClassVar[tuple[CsvColumn, ...]] = ()
     csv_many: ClassVar[tuple[CsvMany, ...]] = ()
     csv_actions: ClassVar[frozenset[str]] = frozenset({"list", "export"})
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "declaration" in cls.__dict__:
+            cls.csv_columns = csv_columns_of(cls.declaration)
+            cls.csv_many = csv_many_of(cls.declaration)
+
+    def csv_extra(self) -> list[serializers.Field]:
+        """The serializer's fields that the declaration does not name."""
+        declared = {declared.name for declared in self.declaration}
+        serializer = self.get_serializer()
+        assert isinstance(serializer, serializers.Serializer)
+        return [field for name, field in serializer.fields.items() if name not in declared]
 
     def get_renderers(self) -> list[renderers.BaseRenderer]:
         renderers_ = super().get_renderers()
@@ -192,9 +227,11 @@ class CsvExportMixin(viewsets.GenericViewSet):
             renderers_.append(CsvRenderer())
         return renderers_
 
-    def csv_header(self) -> list[str]:
-        return [column.header for column in self.csv_columns] + [
-            column.header for column in self.csv_many
+    def csv_header(self, extra: Sequence[serializers.Field] = ()) -> list[str]:
+        return [
+            *(column.header for column in self.csv_columns),
+            *(column.header for column in self.csv_many),
+            *(field.field_name for field in extra if field.field_name),
         ]
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Any:
@@ -203,8 +240,11 @@ class CsvExportMixin(viewsets.GenericViewSet):
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
         keys = [record.pk for record in page] if page is not None else queryset.values("pk")
-        rows = _rows(queryset.filter(pk__in=keys), self.csv_columns, self.csv_many)
-        response = HttpResponse(csv_text(self.csv_header(), rows), content_type=CSV_CONTENT_TYPE)
+        extra = self.csv_extra()
+        rows = _rows(queryset.filter(pk__in=keys), self.csv_columns, self.csv_many, extra)
+        response = HttpResponse(
+            csv_text(self.csv_header(extra), rows), content_type=CSV_CONTENT_TYPE
+        )
         response["Content-Disposition"] = f'inline; filename="{self.basename}s.csv"'
         return response
 
@@ -221,9 +261,14 @@ class CsvExportMixin(viewsets.GenericViewSet):
     @action(detail=False, methods=["get"], pagination_class=None)
     def export(self, request: Request, *args: Any, **kwargs: Any) -> StreamingHttpResponse:
         queryset = self.filter_queryset(self.get_queryset())
-        lines = _lines_from_the_database(queryset, self.csv_columns, self.csv_many)
+        extra = self.csv_extra()
+        # PostgreSQL writes the declared columns; a serializer's own fields need Python.
+        lines = (
+            None if extra else _lines_from_the_database(queryset, self.csv_columns, self.csv_many)
+        )
         if lines is None:
-            chunks = csv_chunks(self.csv_header(), _rows(queryset, self.csv_columns, self.csv_many))
+            rows = _rows(queryset, self.csv_columns, self.csv_many, extra)
+            chunks = csv_chunks(self.csv_header(extra), rows)
         else:
             chunks = itertools.chain([csv_text(self.csv_header(), ())], lines)
         return streaming_csv_response(f"{self.basename}s.csv", chunks)
