@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from actors.api.serializers import ActorSerializer, MembershipSerializer
@@ -144,3 +146,13 @@ def test_the_browsable_api_shows_the_rows() -> None:
     response = APIClient().get("/api/v1/positions/", HTTP_ACCEPT="text/html")
     assert response.status_code == 200
     assert "A quote" in response.content.decode()
+
+
+@pytest.mark.usefixtures("records")
+def test_a_list_counts_without_the_joins_of_its_rows() -> None:
+    with CaptureQueriesContext(connection) as queries:
+        response = APIClient().get("/api/v1/positions/")
+    assert response.status_code == 200
+    counts = [query["sql"] for query in queries if "COUNT(" in query["sql"].upper()]
+    assert counts, "the list counts its rows"
+    assert all("JOIN" not in sql.upper() for sql in counts), counts

@@ -24,6 +24,7 @@ import base64
 import binascii
 import datetime
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -147,15 +148,23 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
         return len(queryset)
 
     def paginate_queryset(
-        self, queryset: Any, request: Request, view: Any = None
+        self,
+        queryset: Any,
+        request: Request,
+        view: Any = None,
+        rows: Callable[[QuerySet], QuerySet] | None = None,
     ) -> list[Any] | None:
+        """The page. ``rows``, when given, makes the queryset into what a page holds
+        (``.values()`` rows, tracker.api.rows); counts are taken on the queryset
+        itself, whose SQL joins nothing the count does not need."""
         # Cursor paging is for plain record lists (views that opt in), not aggregates.
         self.cursor_mode = (
             getattr(view, "cursor_paging", False)
             and self.cursor_query_param in request.query_params
         )
+        as_rows = rows or (lambda records: records)
         if self.cursor_mode:
-            return self._paginate_by_cursor(queryset, request)
+            return self._paginate_by_cursor(queryset, request, as_rows)
         self.request = request
         self.limit = self.get_limit(request)
         self.offset = self.get_offset(request)
@@ -164,11 +173,13 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
             self.display_page_controls = True
         # One row more than the page tells whether a next page exists, even
         # when the count is an estimate.
-        rows = list(queryset[self.offset : self.offset + self.limit + 1])
-        self.has_next = len(rows) > self.limit
-        return rows[: self.limit]
+        page = list(as_rows(queryset)[self.offset : self.offset + self.limit + 1])
+        self.has_next = len(page) > self.limit
+        return page[: self.limit]
 
-    def _paginate_by_cursor(self, queryset: QuerySet, request: Request) -> list[Any]:
+    def _paginate_by_cursor(
+        self, queryset: QuerySet, request: Request, as_rows: Callable[[QuerySet], QuerySet]
+    ) -> list[Any]:
         if self.offset_query_param in request.query_params:
             raise ValidationError({"offset": ["offset does not combine with cursor paging."]})
         if request.query_params.get("ordering"):
@@ -187,9 +198,9 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
                 Q(updated_at__gte=updated_at)
                 & (Q(updated_at__gt=updated_at) | Q(updated_at=updated_at, pk__gt=pk))
             )
-        rows = list(queryset[: self.limit + 1])
-        self.has_next = len(rows) > self.limit
-        page = rows[: self.limit]
+        found = list(as_rows(queryset)[: self.limit + 1])
+        self.has_next = len(found) > self.limit
+        page = found[: self.limit]
         self.next_cursor = None
         if self.has_next:
             last = page[-1]

@@ -27,6 +27,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tracker.api.fields import BriefManyRelatedField, BriefRelatedField, IdentityField, key_in_path
+from tracker.api.pagination import LimitOffsetPagination
 
 # The renderers that show the data as it is (JSON, and the browsable API).
 ROW_FORMATS = frozenset({"json", "api"})
@@ -263,12 +264,15 @@ class RowReadMixin(viewsets.GenericViewSet):
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         reader = self.row_reader()
-        if reader is None:
+        paginator = self.paginator
+        if reader is None or not isinstance(paginator, LimitOffsetPagination | None):
             return super().list(request, *args, **kwargs)  # type: ignore[misc]
-        rows = reader.values(self.filter_queryset(self.get_queryset()))
-        page = self.paginate_queryset(rows)
-        if page is None:
-            return Response(reader.show(list(rows), request))
+        queryset = self.filter_queryset(self.get_queryset())
+        if paginator is None:
+            return Response(reader.show(list(reader.values(queryset)), request))
+        # Counted on the queryset: the rows' joins would make the count read them too.
+        page = paginator.paginate_queryset(queryset, request, self, rows=reader.values)
+        assert page is not None
         return self.get_paginated_response(reader.show(page, request))
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
