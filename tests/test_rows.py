@@ -7,7 +7,6 @@ bodies, and the headers that depend on them, are the same.
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 import pytest
@@ -23,8 +22,7 @@ from responses.api.serializers import (
     SourceSerializer,
     StatusChangeSerializer,
 )
-from responses.models import Event, EventRelation
-from tests.factories import make_event, make_membership, make_status_change
+from tests.factories import make_membership, make_status_change
 from tests.test_representations import varied_records
 from tracker.api import rows
 from tracker.api.routers import routers
@@ -61,10 +59,6 @@ def both_ways(path: str, monkeypatch: pytest.MonkeyPatch, **headers: Any) -> Any
 @pytest.fixture
 def records() -> None:
     varied_records()
-    # A related event with a date: dates inside embedded rows read as DRF shows them.
-    dated = make_event(occurred_on=datetime.date(2025, 5, 1), occurred_on_precision="day")
-    for event in Event.objects.exclude(pk=dated.pk):
-        EventRelation.objects.create(from_event=event, to_event=dated, relation="responds_to")
     make_membership()
     make_status_change()
 
@@ -162,18 +156,3 @@ def test_a_list_counts_without_the_joins_of_its_rows() -> None:
     counts = [query["sql"] for query in queries if "COUNT(" in query["sql"].upper()]
     assert counts, "the list counts its rows"
     assert all("JOIN" not in sql.upper() for sql in counts), counts
-
-
-@pytest.mark.usefixtures("records")
-def test_a_detail_reads_its_relations_in_its_own_query_on_postgresql() -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite reads each to-many relation with a query of its own")
-    event = Event.objects.filter(relations__isnull=False, sources__isnull=False).first()
-    assert event is not None
-    with CaptureQueriesContext(connection) as queries:
-        response = APIClient().get(f"/api/v1/events/{event.slug}/")
-    assert response.status_code == 200
-    assert response.json()["related_events"]
-    assert response.json()["sources"]
-    reads = [query["sql"] for query in queries if '"responses_' in query["sql"]]
-    assert len(reads) == 1, reads

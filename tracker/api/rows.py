@@ -19,11 +19,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import FieldDoesNotExist
-from django.db import connections
-from django.db.models import Model, OuterRef, QuerySet
-from django.db.models.functions import JSONObject
+from django.db.models import Model, QuerySet
 from rest_framework import serializers, viewsets
 from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
@@ -112,12 +109,7 @@ class Brief(Part):
 
 
 class ToMany(Part):
-    """Records related to many: one query for the whole page, grouped by the record's key.
-
-    On PostgreSQL they come inside the record's own query instead, as an array
-    of JSON objects (``embedded``): a detail is then one query, where Django
-    would build, compile and run one more per relation.
-    """
+    """Records related to many: one query for the whole page, grouped by the record's key."""
 
     def __init__(self, name: str, rows: QuerySet, key: str, shape: Shape) -> None:
         super().__init__(name)
@@ -125,16 +117,6 @@ class ToMany(Part):
         self.rows = rows.values(key, *shape.columns())
         self.key = key
         self.shape = shape
-        self.alias = f"embedded_{name}"
-        self.embedded = (
-            ArraySubquery(
-                rows.filter(**{key: OuterRef("pk")}).values(
-                    row=JSONObject(**{column: column for column in shape.columns()})
-                )
-            )
-            if shape.is_json_safe()
-            else None
-        )
 
     def columns(self) -> list[str]:
         return []
@@ -146,21 +128,8 @@ class ToMany(Part):
         return found
 
     def show(self, row: dict[str, Any], reading: Reading) -> Any:
-        related: Any = row.get(self.alias)
-        if related is None:
-            related = reading.related[self.name].get(row["pk"], ())
+        related = reading.related[self.name].get(row["pk"], ())
         return [self.shape.show(item, reading) for item in related]
-
-
-# Fields whose value JSON gives back as DRF shows it (a date as "2024-05-01"),
-# unlike a datetime (PostgreSQL writes +00:00 where DRF writes Z) or a decimal.
-JSON_SAFE = (
-    serializers.CharField,
-    serializers.ChoiceField,
-    serializers.IntegerField,
-    serializers.BooleanField,
-    serializers.DateField,
-)
 
 
 def ordered_under(model: type[Model], prefix: str) -> list[str]:
@@ -242,15 +211,6 @@ class Shape:
     def columns(self) -> list[str]:
         return [column for part in self.parts for column in part.columns()]
 
-    def is_json_safe(self) -> bool:
-        """Whether every value survives a trip through JSON unchanged."""
-        return all(
-            isinstance(part, Url)
-            or (isinstance(part, Plain) and isinstance(part.field, JSON_SAFE))
-            or (isinstance(part, Brief) and part.shape.is_json_safe())
-            for part in self.parts
-        )
-
     def show(self, row: dict[str, Any], reading: Reading) -> dict[str, Any]:
         return {part.name: part.show(row, reading) for part in self.parts}
 
@@ -265,17 +225,13 @@ class RowReader:
     def values(self, queryset: QuerySet) -> QuerySet:
         # The rows carry their key, for the to-many relations and the sync cursor.
         columns = dict.fromkeys(["pk", *self.shape.columns()])
-        embedded = {}
-        if connections[queryset.db].vendor == "postgresql":
-            embedded = {part.alias: part.embedded for part in self.to_many if part.embedded}
-        return queryset.prefetch_related(None).values(*columns, **embedded)
+        return queryset.prefetch_related(None).values(*columns)
 
     def show(self, rows: list[dict[str, Any]], request: Request) -> list[dict[str, Any]]:
         reading = Reading(request)
         keys = [row["pk"] for row in rows]
         for part in self.to_many:
-            if not (rows and part.alias in rows[0]):
-                reading.related[part.name] = part.fetch(keys) if keys else {}
+            reading.related[part.name] = part.fetch(keys) if keys else {}
         return [self.shape.show(row, reading) for row in rows]
 
 
