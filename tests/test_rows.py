@@ -22,6 +22,7 @@ from responses.api.serializers import (
     SourceSerializer,
     StatusChangeSerializer,
 )
+from responses.models import Position
 from tests.factories import make_membership, make_status_change
 from tests.test_representations import varied_records
 from tracker.api import rows
@@ -156,3 +157,26 @@ def test_a_list_counts_without_the_joins_of_its_rows() -> None:
     counts = [query["sql"] for query in queries if "COUNT(" in query["sql"].upper()]
     assert counts, "the list counts its rows"
     assert all("JOIN" not in sql.upper() for sql in counts), counts
+
+
+@pytest.mark.usefixtures("records")
+@pytest.mark.parametrize("accept", ["application/json", "text/html"])
+def test_json_and_browsable_reads_go_through_the_rows(
+    accept: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[int] = []
+    show = rows.RowReader.show
+
+    def counted(reader: rows.RowReader, found: list[dict[str, Any]], request: Any) -> Any:
+        shown.append(len(found))
+        return show(reader, found, request)
+
+    monkeypatch.setattr(rows.RowReader, "show", counted)
+    client = APIClient()
+    page = client.get("/api/v1/positions/", HTTP_ACCEPT=accept)
+    assert page.status_code == 200
+    position = Position.objects.order_by("pk").first()
+    assert position is not None
+    detail = client.get(f"/api/v1/positions/{position.pk}/", HTTP_ACCEPT=accept)
+    assert detail.status_code == 200
+    assert shown == [Position.objects.count(), 1]

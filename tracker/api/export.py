@@ -217,6 +217,11 @@ class CsvExportMixin(viewsets.GenericViewSet):
     def csv_extra(self) -> list[serializers.Field]:
         """The serializer's fields that the declaration does not name."""
         declared = {declared.name for declared in self.declaration}
+        # Meta.fields names every field a ModelSerializer shows: most CSV
+        # requests learn from it that there is none, without building one.
+        meta = getattr(self.get_serializer_class(), "Meta", None)
+        if not set(getattr(meta, "fields", ())) - declared:
+            return []
         serializer = self.get_serializer()
         assert isinstance(serializer, serializers.Serializer)
         return [field for name, field in serializer.fields.items() if name not in declared]
