@@ -117,6 +117,33 @@ def test_filters_search_and_ordering_read_the_same_rows(monkeypatch: pytest.Monk
 
 
 @pytest.mark.usefixtures("records")
+def test_details_obey_the_lists_filters_as_before(monkeypatch: pytest.MonkeyPatch) -> None:
+    position = Position.objects.order_by("pk").first()
+    assert position is not None
+    other = "threaten" if position.stance != "threaten" else "condemn"
+    detail = f"/api/v1/positions/{position.pk}/"
+    assert both_ways(f"{detail}?stance={position.stance}", monkeypatch)["id"] == position.pk
+    both_ways(f"{detail}?stance={other}", monkeypatch)
+    assert read(f"{detail}?stance={other}")[0] == 404
+    both_ways(f"{detail}?q=quote&ordering=-relevance", monkeypatch)
+    both_ways(f"{detail}?stance=nonsense", monkeypatch)
+
+
+@pytest.mark.usefixtures("records")
+def test_a_detail_read_again_shows_what_changed_in_between() -> None:
+    # Each class's rows are worked out once (RowReader.values_kept): never their results.
+    position = Position.objects.order_by("pk").first()
+    assert position is not None
+    client = APIClient()
+    assert client.get(f"/api/v1/positions/{position.pk}/").json()["summary"] == position.summary
+    Position.objects.filter(pk=position.pk).update(summary="Said again, differently")
+    again = client.get(f"/api/v1/positions/{position.pk}/")
+    assert again.json()["summary"] == "Said again, differently"
+    position.delete()
+    assert client.get(f"/api/v1/positions/{position.pk}/").status_code == 404
+
+
+@pytest.mark.usefixtures("records")
 def test_unknown_records_and_bad_filters_answer_as_before(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

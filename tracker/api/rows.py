@@ -221,11 +221,25 @@ class RowReader:
     def __init__(self, shape: Shape) -> None:
         self.shape = shape
         self.to_many = [part for part in shape.parts if isinstance(part, ToMany)]
+        self.kept: dict[int, tuple[QuerySet, QuerySet]] = {}
 
     def values(self, queryset: QuerySet) -> QuerySet:
         # The rows carry their key, for the to-many relations and the sync cursor.
         columns = dict.fromkeys(["pk", *self.shape.columns()])
         return queryset.prefetch_related(None).values(*columns)
+
+    def values_kept(self, queryset: QuerySet) -> QuerySet:
+        """``values(queryset)`` for a queryset that lives as long as the process.
+
+        values() works out the joins of every column, which for a detail takes
+        about as long as running its query. A class's ``read_queryset`` never
+        changes, so its rows are worked out once; each request starts from a copy.
+        """
+        kept = self.kept.get(id(queryset))
+        if kept is None:
+            # Holding the queryset keeps its id from being given to another.
+            kept = self.kept[id(queryset)] = (queryset, self.values(queryset))
+        return kept[1].all()
 
     def show(self, rows: list[dict[str, Any]], request: Request) -> list[dict[str, Any]]:
         reading = Reading(request)
@@ -275,12 +289,16 @@ class RowReadMixin(viewsets.GenericViewSet):
         assert page is not None
         return self.get_paginated_response(reader.show(page, request))
 
+    def get_rows(self, reader: RowReader) -> QuerySet:
+        """The rows a detail is looked up in: ``get_queryset()``'s, as values."""
+        return reader.values(self.get_queryset())
+
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         reader = self.row_reader()
         if reader is None:
             return super().retrieve(request, *args, **kwargs)  # type: ignore[misc]
         # As GenericAPIView.get_object does it, on rows.
-        rows = reader.values(self.filter_queryset(self.get_queryset()))
+        rows = self.filter_queryset(self.get_rows(reader))
         lookup_url_kwarg = self.lookup_url_kwarg or self.lookup_field
         row = get_object_or_404(rows, **{self.lookup_field: self.kwargs[lookup_url_kwarg]})
         self.check_object_permissions(request, row)
