@@ -35,16 +35,13 @@ HTML = {"HTTP_ACCEPT": "text/html"}
 
 
 def setup(database_url: str) -> None:
-    """Django on ``database_url``, throttling out of the way, data generated once."""
-    os.environ["DATABASE_URL"] = database_url
+    """Django as the benchmark servers run it (DEBUG off), data generated once."""
+    from bench.servers import django_environment
+
+    # DEBUG would log every query's SQL, a cost that grows with the number of
+    # queries, which production does not pay.
+    os.environ.update(django_environment(database_url), ALLOWED_HOSTS="testserver")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
-    # A benchmark reads far faster than any reader is allowed to.
-    os.environ["THROTTLE_ANON_RATE"] = "100000000/minute"
-    os.environ["THROTTLE_USER_RATE"] = "100000000/minute"
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    # Connections kept between requests, as in production (DEBUG off).
-    os.environ.setdefault("CONN_MAX_AGE", "60")
-    os.environ.pop("REDIS_URL", None)  # caching is switched on per run, below
     sys.path.insert(0, str(ROOT))
     import django
 
@@ -54,6 +51,8 @@ def setup(database_url: str) -> None:
     from responses.models import Position
 
     call_command("migrate", "--noinput", verbosity=0)
+    # Without DEBUG, pages name their static files from the collected manifest.
+    call_command("collectstatic", "--noinput", verbosity=0)
     if not Position.objects.exists():
         print("Generating the small data set (once)...", file=sys.stderr)
         call_command("generate_data", scale="small", verbosity=0)
