@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -83,6 +84,8 @@ class ServiceTokenAdmin(admin.ModelAdmin):
         self, request: HttpRequest, obj: ServiceToken, form: forms.ModelForm, change: bool
     ) -> None:
         if not change:
+            # Only a signed-in administrator reaches this form.
+            assert isinstance(request.user, AbstractBaseUser)
             obj.created_by = request.user
             # Kept on the instance for response_add, never saved.
             obj.plaintext_key = fill_in_secret(obj)

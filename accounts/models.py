@@ -10,9 +10,14 @@ and who created it.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from knox.models import AbstractAuthToken
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 
 class ServiceToken(AbstractAuthToken):
@@ -23,15 +28,17 @@ class ServiceToken(AbstractAuthToken):
     can never write, whatever its user may do.
     """
 
-    name = models.CharField(
+    # Typed by hand: knox (the base class) has no stubs, so the plugin cannot infer them.
+    name: models.CharField[str, str] = models.CharField(
         max_length=100,
         help_text="What the token is for, such as 'nightly mirror' or 'import robot'.",
     )
-    read_only = models.BooleanField(
+    read_only: models.BooleanField[bool, bool] = models.BooleanField(
         default=False,
         help_text="A read-only token can read everything and write nothing.",
     )
     # SET_NULL: a token outlives the account of the admin who created it.
+    created_by: models.ForeignKey[AbstractBaseUser | None, AbstractBaseUser | None]
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

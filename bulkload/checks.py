@@ -50,7 +50,7 @@ def _reader(model: type[Model], name: str) -> Reader:
 
 
 def _f_name(reference: F) -> str:
-    return str(reference.name)  # type: ignore[attr-defined]  # not in the stubs
+    return str(reference.name)
 
 
 def _lookup(model: type[Model], path: str, expected: Any) -> Condition:

@@ -54,6 +54,7 @@ def text_problem(value: str) -> str:
 def _kind_of(model: type[models.Model], name: str) -> tuple[str, bool]:
     """How a field's value is read: as a list, as text (dates too) or as a number."""
     field = model._meta.get_field(name)
+    assert isinstance(field, models.Field), f"{name} is not a column"
     if isinstance(field, models.JSONField):
         kind = "list"
     elif isinstance(field, (*TEXT_FIELDS, models.DateField)):

@@ -107,6 +107,7 @@ def _staged_vector(model: type[Model], document: SearchDocument, using: str) -> 
         foreign_key = quote(column_of(model, relation))
         related = model._meta.get_field(relation).related_model
         assert isinstance(related, type)
+        assert issubclass(related, Model)
         sql, params = _compiled(related, piece_vector(related, name, weight), using)
         related_table = quote(related._meta.db_table)
         related_pk = quote(str(related._meta.pk.column))

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Model
+from django.db.models import Field, Model
 
 from actors.models import Actor, Membership
 from responses.models import Change
@@ -226,7 +226,9 @@ def _adapter(
     model: type[Model], name: str, connection: BaseDatabaseWrapper
 ) -> Callable[[Any], Any]:
     """How the backend wants a value of this field (dates as text on SQLite, say)."""
-    internal = model._meta.get_field(name).get_internal_type()
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field), f"{name} is not a column"
+    internal = field.get_internal_type()
     ops = connection.ops
     convert: Callable[[Any], Any] | None = {
         "DateTimeField": ops.adapt_datetimefield_value,

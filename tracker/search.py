@@ -21,7 +21,7 @@ from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connections
-from django.db.models import F, Model, OuterRef, Q, QuerySet, Subquery, TextField
+from django.db.models import F, JSONField, Model, OuterRef, Q, QuerySet, Subquery, TextField
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Cast
 
@@ -53,10 +53,11 @@ def _text_of(model: type[Model], path: str) -> Any:
         relation, field = path.split("__", 1)
         related = model._meta.get_field(relation).related_model
         assert isinstance(related, type)
+        assert issubclass(related, Model)
         return Subquery(
             related._default_manager.filter(pk=OuterRef(f"{relation}_id")).values(field)[:1]
         )
-    if model._meta.get_field(path).get_internal_type() == "JSONField":
+    if isinstance(model._meta.get_field(path), JSONField):
         return Cast(F(path), TextField())
     return F(path)
 

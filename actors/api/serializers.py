@@ -37,7 +37,7 @@ class ActorBriefSerializer(BriefSerializer):
 
 def actor_field(**kwargs: Any) -> BriefRelatedField:
     """A relation to an actor: a brief on the way out, a slug on the way in."""
-    return BriefRelatedField(brief=ActorBriefSerializer, queryset=Actor.objects.all(), **kwargs)
+    return BriefRelatedField(brief=ActorBriefSerializer, **kwargs)
 
 
 class ActorSerializer(ValidatedModelSerializer):

@@ -129,9 +129,7 @@ class MeasureBriefSerializer(BriefSerializer):
 
 
 def source_field(**kwargs: Any) -> BriefRelatedField:
-    return BriefRelatedField(
-        brief=SourceBriefSerializer, lookup_field="pk", queryset=Source.objects.all(), **kwargs
-    )
+    return BriefRelatedField(brief=SourceBriefSerializer, lookup_field="pk", **kwargs)
 
 
 def sources_field(*, required: bool = True) -> BriefRelatedField:
@@ -139,7 +137,6 @@ def sources_field(*, required: bool = True) -> BriefRelatedField:
     return BriefRelatedField(
         brief=SourceBriefSerializer,
         lookup_field="pk",
-        queryset=Source.objects.all(),
         many=True,
         required=required,
         allow_empty=not required,
@@ -149,4 +146,4 @@ def sources_field(*, required: bool = True) -> BriefRelatedField:
 
 
 def event_field(**kwargs: Any) -> BriefRelatedField:
-    return BriefRelatedField(brief=EventBriefSerializer, queryset=Event.objects.all(), **kwargs)
+    return BriefRelatedField(brief=EventBriefSerializer, **kwargs)

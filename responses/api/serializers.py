@@ -96,7 +96,6 @@ class EventSerializer(ValidatedModelSerializer):
     url = IdentityField(view_name="api:event-detail", lookup_field="slug")
     conflict = BriefRelatedField(
         brief=ConflictBriefSerializer,
-        queryset=Conflict.objects.all(),
         required=False,
         allow_null=True,
     )
@@ -194,7 +193,6 @@ class MeasureSerializer(ValidatedModelSerializer):
     position = BriefRelatedField(
         brief=PositionBriefSerializer,
         lookup_field="pk",
-        queryset=Position.objects.all(),
         required=False,
         allow_null=True,
     )

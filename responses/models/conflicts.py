@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
@@ -9,6 +11,9 @@ from tracker.choices import DatePrecision
 from tracker.models import TimestampedModel, precision_matches_date, validate_partial_date
 from tracker.search import SearchDocument
 from tracker.validators import not_reserved_slug
+
+if TYPE_CHECKING:
+    from actors.models import Actor
 
 
 class Conflict(TimestampedModel):
@@ -22,7 +27,7 @@ class Conflict(TimestampedModel):
         max_length=200,
         help_text="Common name of the conflict.",
     )
-    parties = models.ManyToManyField(
+    parties: models.ManyToManyField[Actor, ConflictParty] = models.ManyToManyField(
         "actors.Actor",
         through="ConflictParty",
         related_name="conflicts",

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
@@ -14,6 +14,9 @@ from tracker.choices import DatePrecision
 from tracker.models import TimestampedModel, precision_matches_date, validate_partial_date
 from tracker.search import SearchDocument
 from tracker.validators import country_code_validator, not_reserved_slug
+
+if TYPE_CHECKING:
+    from actors.models import Actor
 
 # A bound well above any real figure, and the same on every database (so the
 # schema does not depend on where it was generated).
@@ -101,7 +104,7 @@ class Event(TimestampedModel):
         related_name="targeted_events",
         help_text="The actor the event was aimed at, when there is one.",
     )
-    participants = models.ManyToManyField(
+    participants: models.ManyToManyField[Actor, EventParticipant] = models.ManyToManyField(
         "actors.Actor",
         through="EventParticipant",
         related_name="participated_events",
@@ -130,7 +133,7 @@ class Event(TimestampedModel):
         validators=[MinValueValidator(0), MaxValueValidator(MAX_CASUALTIES)],
         help_text="People injured, when a source gives a number; empty (never 0) when unknown.",
     )
-    related_events = models.ManyToManyField(
+    related_events: models.ManyToManyField[Event, EventRelation] = models.ManyToManyField(
         "self",
         through="EventRelation",
         symmetrical=False,

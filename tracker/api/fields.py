@@ -7,14 +7,13 @@ path pattern with the key put in, not a fresh ``reverse()`` per record.
 
 from __future__ import annotations
 
-import copy
 import re
 from typing import Any, NoReturn
 from urllib.parse import quote
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.validators import MaxLengthValidator
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.urls import get_script_prefix, reverse
 from django.utils.http import RFC3986_SUBDELIMS
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
@@ -51,22 +50,20 @@ class BriefRelatedField(serializers.RelatedField):
     ) -> None:
         self.brief = brief
         self.lookup_field = lookup_field
-        model: type[Model] = getattr(brief, "Meta").model  # noqa: B009 (Meta is not typed)
-        self._model_name = str(model._meta.verbose_name)
+        self.model: type[Model] = getattr(brief, "Meta").model  # noqa: B009 (Meta is not typed)
+        self._model_name = str(self.model._meta.verbose_name)
         # Records looked up ahead, by key (None: no such record); see preload().
         self.preloaded: dict[Any, Model | None] = {}
         super().__init__(**kwargs)
 
-    def __deepcopy__(self, memo: dict[int, Any]) -> BriefRelatedField:
-        # Every serializer instance deep-copies its fields; a deep copy of the
-        # queryset (an SQL tree) is most of that cost, and querysets are never
-        # changed in place, so the copy shares it.
-        shared = ("queryset", "brief", "validators")
-        kwargs = {
-            key: value if key in shared else copy.deepcopy(value, memo)
-            for key, value in self._kwargs.items()  # type: ignore[attr-defined]
-        }
-        return self.__class__(*self._args, **kwargs)  # type: ignore[attr-defined]
+    def get_queryset(self) -> QuerySet:
+        """Every record of the brief's model, made when asked.
+
+        Not given as ``queryset=``: every serializer instance deep-copies its
+        fields' arguments, and a queryset's copy (an SQL tree) would be most of
+        that cost.
+        """
+        return self.model._default_manager.all()
 
     @classmethod
     def many_init(cls, *args: Any, **kwargs: Any) -> BriefManyRelatedField:

@@ -29,7 +29,7 @@ def is_multi_valued(model: type[Model], path: str) -> bool:
             return False  # a lookup or transform: the path ended
         if field.many_to_many or field.one_to_many:
             return True
-        if not field.is_relation or field.related_model is None:
+        if not field.is_relation or not isinstance(field.related_model, type):
             return False
         model = field.related_model
     return False

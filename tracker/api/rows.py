@@ -132,6 +132,11 @@ class ToMany(Part):
         return [self.shape.show(item, reading) for item in related]
 
 
+def source_of(field: serializers.Field) -> str:
+    """The attribute a bound field reads ("" for none); DRF's stubs also allow a callable."""
+    return field.source if isinstance(field.source, str) else ""
+
+
 def ordered_under(model: type[Model], prefix: str) -> list[str]:
     """``model``'s default ordering, then its key, as seen from a relation named by ``prefix``."""
     ordering = []
@@ -155,7 +160,7 @@ class Shape:
         self.parts = [self.part(name, field) for name, field in serializer.fields.items()]
 
     def part(self, name: str, field: serializers.Field) -> Part:
-        source = field.source or ""
+        source = source_of(field)
         if isinstance(field, IdentityField):
             return Url(name, self.prefix + field.lookup_field, field)
         if isinstance(field, BriefManyRelatedField):
@@ -178,7 +183,7 @@ class Shape:
         return Plain(name, self.prefix + source, field)
 
     def many_briefs(self, name: str, field: BriefManyRelatedField) -> Part:
-        relation: Any = self.model._meta.get_field(field.source or "")
+        relation: Any = self.model._meta.get_field(source_of(field))
         if self.prefix or not relation.many_to_many or not relation.concrete:
             raise NoShape(f"{name} is not a many-to-many field of the record")
         child = field.child_relation
@@ -193,7 +198,7 @@ class Shape:
 
     def nested_records(self, name: str, field: serializers.ListSerializer) -> Part:
         try:
-            relation: Any = self.model._meta.get_field(field.source or "")
+            relation: Any = self.model._meta.get_field(source_of(field))
         except FieldDoesNotExist:
             raise NoShape(f"{name} reads {field.source}, not a relation") from None
         if self.prefix or not relation.one_to_many:
