@@ -10,14 +10,24 @@ PORT ?= 8000
 
 .PHONY: install run test test-postgres lint format schema check-deploy migrations-check migrations-roundtrip ci clean bench
 
-# The virtual environment is rebuilt only when the dependencies change.
-$(VENV)/.installed: pyproject.toml
+# The virtual environment is rebuilt only when the dependencies change. Every
+# package is pinned by constraints.txt, so two installs get the same versions.
+$(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $@
 
 install: $(VENV)/.installed
+
+# Pins the newest versions pyproject.toml admits, resolved in a scratch environment.
+.PHONY: constraints
+constraints:
+	scratch=$$(mktemp -d) && $(PYTHON) -m venv $$scratch \
+		&& $$scratch/bin/pip install --quiet --upgrade pip \
+		&& $$scratch/bin/pip install --quiet -e '.[dev]' \
+		&& { sed -n '1,2p' constraints.txt; $$scratch/bin/pip freeze --exclude-editable; } > constraints.new \
+		&& mv constraints.new constraints.txt; rm -rf $$scratch
 
 run: install
 	$(PY) manage.py migrate --noinput

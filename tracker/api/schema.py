@@ -261,6 +261,15 @@ def csv_content_is_text(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]
     return result
 
 
+# RFC 9110's names, which Python's HTTPStatus took in 3.13: with them the
+# schema reads the same whatever the Python it was generated on.
+RFC_9110_PHRASES = {413: "Content Too Large", 422: "Unprocessable Content"}
+
+
+def reason_phrase(code: int) -> str:
+    return RFC_9110_PHRASES.get(code) or HTTPStatus(code).phrase
+
+
 def share_error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     """Give each generic error answer (401 and up) once, under components/responses.
 
@@ -276,9 +285,10 @@ def share_error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, An
             for code, response in responses.items():
                 if int(code) <= 400:
                     continue
-                phrase = HTTPStatus(int(code)).phrase.title().replace(" ", "").replace("-", "")
-                name = phrase + ("OrCsv" if "text/csv" in response.get("content", {}) else "")
-                answer = {**response, "description": HTTPStatus(int(code)).phrase}
+                phrase = reason_phrase(int(code))
+                name = phrase.title().replace(" ", "").replace("-", "")
+                name += "OrCsv" if "text/csv" in response.get("content", {}) else ""
+                answer = {**response, "description": phrase}
                 if shared.setdefault(name, answer) == answer:
                     responses[code] = {"$ref": f"#/components/responses/{name}"}
     result["components"]["responses"] = dict(sorted(shared.items()))
