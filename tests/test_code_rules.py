@@ -2,7 +2,9 @@
 
 1. No private attribute of another object (``x._name``, ``super()._name``):
    Django, DRF and the other libraries change those without notice. ``self._name``
-   and ``cls._name`` are the class's own; the few underscore names below are
+   and ``cls._name`` pass only when the project itself defines ``_name`` (a
+   method or an attribute it sets): a library's private name reached through
+   ``self`` is still the library's. The few underscore names below are
    documented as public API by their library.
 2. No code written or run at run time: no ``exec``, ``eval`` or ``compile``.
 """
@@ -35,6 +37,17 @@ ALLOWED_ATTRIBUTES = {
 # tells projects to override and call through super().
 ALLOWED_SUPER_CALLS = {"_should_add_error_response", "_get_response_bodies"}
 FORBIDDEN_CALLS = {"exec", "eval", "compile"}
+# Private helpers of drf-standardized-errors' and drf-spectacular's AutoSchema
+# that tracker/api/schema.py calls on itself to share the 400 components. Not
+# public: the next step is a schema built without them; until then they are
+# named here, so that no other one creeps in.
+INHERITED_PRIVATE_CALLS = {
+    "_should_add_validation_error_response",
+    "_should_add_parse_error_response",
+    "_determine_fields_with_error_codes",
+    "_get_validation_error_codes_by_field",
+    "_get_paginator",
+}
 
 
 def packages() -> list[Path]:
@@ -60,14 +73,41 @@ def is_super_call(node: ast.expr) -> bool:
     )
 
 
-def problems(source: str, filename: str = "<snippet>") -> list[str]:
-    """What ``source`` does that the rules forbid, one line each."""
+def own_names(tree: ast.AST) -> set[str]:
+    """The underscore names ``tree`` defines: methods, and attributes it assigns."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        targets: list[ast.expr] = []
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, ast.AnnAssign | ast.AugAssign):
+            targets = [node.target]
+        for target in targets:
+            if isinstance(target, ast.Attribute):
+                names.add(target.attr)
+            elif isinstance(target, ast.Name):
+                names.add(target.id)
+    return {name for name in names if is_private(name)}
+
+
+def problems(source: str, filename: str = "<snippet>", own: set[str] | None = None) -> list[str]:
+    """What ``source`` does that the rules forbid, one line each.
+
+    ``own``: the underscore names the project defines (by default, those of ``source``).
+    """
+    tree = ast.parse(source, filename)
+    own = own_names(tree) if own is None else own
     found = []
-    for node in ast.walk(ast.parse(source, filename)):
+    for node in ast.walk(tree):
         where = f"{filename}:{getattr(node, 'lineno', 0)}"
         if isinstance(node, ast.Attribute) and is_private(node.attr):
             owner = node.value
             if isinstance(owner, ast.Name) and owner.id in {"self", "cls"}:
+                allowed = own | ALLOWED_ATTRIBUTES | INHERITED_PRIVATE_CALLS
+                if node.attr not in allowed:
+                    found.append(f"{where}: {owner.id}.{node.attr}, not defined by the project")
                 continue
             if is_super_call(owner):
                 if node.attr not in ALLOWED_SUPER_CALLS:
@@ -88,10 +128,12 @@ def test_the_project_touches_no_private_attribute_and_runs_no_generated_code() -
     files = project_files()
     names = {package.name for package in packages()}
     assert {"tracker", "responses", "bulkload", "synthetic", "savedfilters"} <= names
+    sources = {path: path.read_text() for path in files}
+    own = set().union(*(own_names(ast.parse(source)) for source in sources.values()))
     found = [
         problem
-        for path in files
-        for problem in problems(path.read_text(), str(path.relative_to(ROOT)))
+        for path, source in sources.items()
+        for problem in problems(source, str(path.relative_to(ROOT)), own)
     ]
     assert found == []
 
@@ -104,6 +146,8 @@ def test_the_project_touches_no_private_attribute_and_runs_no_generated_code() -
         ("request._tracker_origin = 1", "private attribute ._tracker_origin"),
         ("getattr(a, 'b')._c", "private attribute ._c"),
         ("super()._private_hook()", "super()._private_hook"),
+        ("self._kwargs.items()", "self._kwargs, not defined by the project"),
+        ("cls._declared_filters", "cls._declared_filters, not defined by the project"),
         ("exec('x = 1')", "exec()"),
         ("eval('1')", "eval()"),
         ("compile('1', 'f', 'eval')", "compile()"),
@@ -116,8 +160,9 @@ def test_the_rules_catch_what_they_forbid(snippet: str, expected: str) -> None:
 @pytest.mark.parametrize(
     "snippet",
     [
-        "self._cache",
-        "cls._registry",
+        "self._cache = {}\nself._cache",
+        "cls._registry = []\ncls._registry",
+        "def _helper(self): pass\nself._helper()",
         "model._meta.get_field('x')",
         "Model._default_manager.all()",
         "instance._state.adding",
