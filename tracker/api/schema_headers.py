@@ -68,6 +68,13 @@ def conditional_lists() -> set[str]:
     }
 
 
+def is_detail_of(address: str, lists: set[str]) -> bool:
+    """Whether ``address`` is a record of one of ``lists`` (``/events/{slug}/``), not an
+    action beside it (``/events/{slug}/matrix/``, ``/events/export/``)."""
+    head, _, last = address.rstrip("/").rpartition("/")
+    return f"{head}/" in lists and last.startswith("{")
+
+
 IDEMPOTENCY_KEY = {
     **header(
         "Idempotency-Key",
@@ -111,7 +118,7 @@ def document_http_headers(result: dict[str, Any], **kwargs: Any) -> dict[str, An
                     responses["200"]["headers"].update(PAGE_HEADERS)
                     responses["304"] = {"description": "Not modified: your copy is current."}
                     parameters += [IF_NONE_MATCH, IF_MODIFIED_SINCE]
-            elif method == "get" and operation_id.endswith("_retrieve") and "200" in responses:
+            elif method == "get" and is_detail_of(address, conditional) and "200" in responses:
                 responses["200"].setdefault("headers", {}).update(DETAIL_HEADERS)
                 responses["304"] = {"description": "Not modified: your copy is current."}
                 parameters += [IF_NONE_MATCH, IF_MODIFIED_SINCE]
