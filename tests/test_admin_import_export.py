@@ -108,6 +108,23 @@ def test_positions_import_with_slugs_and_rules(admin_client: Client) -> None:
     assert list(position.sources.all()) == [source]
 
 
+def test_a_source_id_that_names_no_source_is_an_error_not_dropped(admin_client: Client) -> None:
+    make_actor(slug="european-union")
+    make_event(slug="kyiv-drone-strike")
+    source = make_source()
+    preview = upload(
+        admin_client,
+        "admin:responses_position_import",
+        "positions.csv",
+        "id,actor_slug,event_slug,stance,summary,source_ids\r\n"
+        f",european-union,kyiv-drone-strike,condemn,Condemns.,{source.pk}|999999\r\n",
+    )
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", preview))
+    assert "There is no source with id 999999. Column: source_ids." in text
+    assert 'name="import_file_name"' not in preview  # nothing to confirm
+    assert not Position.objects.exists()
+
+
 @pytest.mark.parametrize("file_format", ["0", "1", "2"])
 def test_records_export_as_csv_json_and_xlsx(admin_client: Client, file_format: str) -> None:
     make_actor(slug="ukraine", name="Україна")

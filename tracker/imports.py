@@ -63,6 +63,30 @@ class LinksWidget(widgets.Widget):
         return SEPARATOR.join(f"{kind}:{slug}" for slug, kind in items)
 
 
+class RecordsWidget(widgets.ManyToManyWidget):
+    """Related records by slug or id, joined with ``|``.
+
+    django-import-export's widget drops a key that names no record; a cited
+    source that silently disappears is lost data, so here it is an error that
+    names the key, as the API's is.
+    """
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
+        found = super().clean(value, row, **kwargs)
+        if not value:
+            return found
+        if isinstance(value, int | float):
+            keys = {str(int(value))}
+        else:
+            keys = {key.strip() for key in str(value).split(self.separator) if key.strip()}
+        unknown = sorted(keys - {str(getattr(record, self.field)) for record in found})
+        if unknown:
+            model = self.model._meta.verbose_name
+            lookup = "id" if self.field == "pk" else self.field
+            raise ValueError(f"There is no {model} with {lookup} {', '.join(unknown)}.")
+        return found
+
+
 class ValidatedResource(resources.ModelResource):
     """Runs the model's validation on every row; ``required_many`` lists M2M fields
     that need at least one value (every claim cites a source).
@@ -105,7 +129,7 @@ class ValidatedResource(resources.ModelResource):
         elif flat in (Flat.SLUG, Flat.ID):
             widget = widgets.ForeignKeyWidget(related, "slug" if flat is Flat.SLUG else "pk")
         elif flat in (Flat.SLUGS, Flat.IDS):
-            widget = widgets.ManyToManyWidget(
+            widget = RecordsWidget(
                 related, separator=SEPARATOR, field="slug" if flat is Flat.SLUGS else "pk"
             )
         else:  # LINKS: the link rows themselves, read through their table
@@ -134,9 +158,17 @@ class ValidatedResource(resources.ModelResource):
         super().import_instance(instance, row, **kwargs)
         # Before the many-to-many cells are looked up (below, and when saved).
         errors = self.long_lists(row)
-        for name in self.required_many:
-            field = self.fields[name]
-            if name not in errors and not field.clean(row, **kwargs):
+        for name, field in self.fields.items():
+            if name in errors or not isinstance(field.widget, RecordsWidget):
+                continue
+            if field.column_name not in row and name not in self.required_many:
+                continue  # a file without the column leaves the links as they are
+            try:
+                records = field.clean(row, **kwargs)
+            except ValueError as error:
+                errors[name] = ValidationError(f"{error} Column: {field.column_name}.")
+                continue
+            if name in self.required_many and not records:
                 errors[name] = ValidationError(
                     f"Give at least one value in the {field.column_name} column."
                 )
