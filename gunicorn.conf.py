@@ -29,6 +29,10 @@ transactions.
                             then is cut, which its client sees (the chunked
                             body never ends), never a short file that looks whole.
     GUNICORN_KEEPALIVE      seconds an idle keep-alive connection stays open (5)
+
+gunicorn's sync worker (``-k sync`` with one thread) is refused at start: its
+timeout is the length of a request, so it would kill a worker in the middle of
+a long export after the status line had said 200.
 """
 
 from __future__ import annotations
@@ -50,6 +54,17 @@ graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
 # One fixed socket path would clash between two servers on a machine.
 control_socket_disable = True
+
+
+def on_starting(server: Any) -> None:
+    """Refuse a worker class that cuts long responses short (see the docstring)."""
+    if server.cfg.worker_class.__name__ == "SyncWorker" and server.cfg.timeout:
+        raise RuntimeError(
+            f"gunicorn's sync worker stops any request that runs past --timeout "
+            f"({server.cfg.timeout} s), cutting a long export after its 200 was sent. "
+            "Run the gthread worker this file configures (GUNICORN_THREADS above 1), "
+            "or set GUNICORN_TIMEOUT=0."
+        )
 
 
 def post_worker_init(worker: Any) -> None:

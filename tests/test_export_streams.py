@@ -130,6 +130,20 @@ def test_gunicorn_accepts_the_configuration_and_loads_the_app() -> None:
     assert result.returncode == 0, result.stderr
 
 
+def test_gunicorn_refuses_the_sync_worker_that_would_cut_a_long_export() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--worker-class",
+         "sync", "--threads", "1", "--bind", "127.0.0.1:0", "tracker.wsgi:application"],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "tracker.settings", **PRODUCTION},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "sync worker stops any request that runs past --timeout (30 s)" in result.stderr
+
+
 # The WSGI handler itself runs, with close_old_connections on each request (Django's
 # test client turns it off): the test's own transaction would be closed under it.
 @pytest.mark.django_db(transaction=True)
