@@ -332,6 +332,8 @@ AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.float("LOGIN_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# A page that says what happened and what to do, rather than a line of plain text.
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # The client address as the throttles read it, behind NUM_PROXIES proxies.
 AXES_CLIENT_IP_CALLABLE = "tracker.api.throttling.client_address"
 

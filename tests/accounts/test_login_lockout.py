@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -63,7 +64,11 @@ class TestBothLoginPages:
         lock_out(client, url)
         response = log_in(client, url, PASSWORD)
         assert response.status_code == 429
-        assert b"too many login attempts" in response.content
+        assert response["Content-Type"].startswith("text/html")
+        page = response.content.decode()
+        assert "<h1>Signing in is paused</h1>" in page
+        assert re.search(r"too many login attempts for\s+<strong>alice</strong>", page)
+        assert "ask an administrator to lift it" in page
         assert not signed_in(client)
 
     def test_the_lockout_holds_for_that_username_from_that_address_only(
