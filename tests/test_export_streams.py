@@ -117,9 +117,10 @@ def test_the_layout_is_set_from_the_environment() -> None:
     assert (layout["workers"], layout["threads"], layout["timeout"]) == (3, 12, 45)
 
 
-def test_gunicorn_accepts_the_configuration_and_loads_the_app() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--check-config",
+def gunicorn(*options: str) -> subprocess.CompletedProcess[str]:
+    """gunicorn started with gunicorn.conf.py and ``options``, under production settings."""
+    return subprocess.run(
+        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", *options,
          "tracker.wsgi:application"],
         cwd=ROOT,
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "tracker.settings", **PRODUCTION},
@@ -127,19 +128,15 @@ def test_gunicorn_accepts_the_configuration_and_loads_the_app() -> None:
         text=True,
         timeout=120,
     )  # fmt: skip
+
+
+def test_gunicorn_accepts_the_configuration_and_loads_the_app() -> None:
+    result = gunicorn("--check-config")
     assert result.returncode == 0, result.stderr
 
 
 def test_gunicorn_refuses_the_sync_worker_that_would_cut_a_long_export() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--worker-class",
-         "sync", "--threads", "1", "--bind", "127.0.0.1:0", "tracker.wsgi:application"],
-        cwd=ROOT,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "tracker.settings", **PRODUCTION},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )  # fmt: skip
+    result = gunicorn("--worker-class", "sync", "--threads", "1", "--bind", "127.0.0.1:0")
     assert result.returncode != 0
     assert "sync worker stops any request that runs past --timeout (30 s)" in result.stderr
 

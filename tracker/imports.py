@@ -22,6 +22,7 @@ from import_export import fields, resources, widgets
 from import_export.formats.base_formats import CSV, JSON, XLSX
 
 from tracker.api.csv import from_spreadsheet_text, spreadsheet_text
+from tracker.api.fields import NO_SUCH_RECORD
 from tracker.declarations import Declared, Flat, Resource, by_field, flat_fields
 from tracker.limits import LIST_LIMITS, too_many_message
 
@@ -83,7 +84,9 @@ class RecordsWidget(widgets.ManyToManyWidget):
         if unknown:
             model = self.model._meta.verbose_name
             lookup = "id" if self.field == "pk" else self.field
-            raise ValueError(f"There is no {model} with {lookup} {', '.join(unknown)}.")
+            raise ValueError(
+                NO_SUCH_RECORD.format(model=model, lookup=lookup, value=", ".join(unknown))
+            )
         return found
 
 

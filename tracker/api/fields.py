@@ -27,6 +27,8 @@ from tracker.limits import too_many_message
 # Primary keys are 64-bit: a larger number cannot name a record, and the
 # database would overflow comparing it.
 MAX_ID = 2**63 - 1
+# What a key that names no record gets, from the API and the admin import alike.
+NO_SUCH_RECORD = "There is no {model} with {lookup} {value}."
 
 
 class BriefRelatedField(serializers.RelatedField):
@@ -37,7 +39,7 @@ class BriefRelatedField(serializers.RelatedField):
     """
 
     default_error_messages = {
-        "does_not_exist": "There is no {model} with {lookup} {value}.",
+        "does_not_exist": NO_SUCH_RECORD,
         "incorrect_type": "Expected the {lookup} of a {model}, got {data_type}.",
         "null_characters": "Null characters are not allowed.",
         "max_string_length": "Ensure this value has at most {max_length} characters.",
