@@ -22,7 +22,7 @@ from responses.api.serializers import (
     SourceSerializer,
     StatusChangeSerializer,
 )
-from responses.models import Position
+from responses.models import Event, Position
 from tests.factories import make_membership, make_status_change
 from tests.test_representations import varied_records
 from tracker.api import rows
@@ -207,3 +207,22 @@ def test_json_and_browsable_reads_go_through_the_rows(
     detail = client.get(f"/api/v1/positions/{position.pk}/", HTTP_ACCEPT=accept)
     assert detail.status_code == 200
     assert shown == [Position.objects.count(), 1]
+
+
+@pytest.mark.usefixtures("records")
+def test_an_event_detail_reads_participants_and_related_events_only_when_it_has_some(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    bare = Event.objects.filter(participants=None, relations=None).first()
+    full = Event.objects.exclude(participants=None).exclude(relations=None).first()
+    assert bare is not None
+    assert full is not None
+    for event, queries_expected in ((bare, 2), (full, 4)):
+        path = f"/api/v1/events/{event.slug}/"
+        body = both_ways(path, monkeypatch)
+        # The record (saying whether it has any participants or related events)
+        # and its sources, then a query for each of the two it has some of.
+        with CaptureQueriesContext(connection) as queries:
+            assert APIClient().get(path).status_code == 200
+        assert len(queries) == queries_expected, [query["sql"] for query in queries]
+        assert bool(body["participants"]) is bool(body["related_events"]) is (event == full)

@@ -134,6 +134,7 @@ class EventViewSet(HistoryMixin, TrackerViewSet):
     lookup_field = "slug"
     lookup_value_regex = SLUG_PATTERN
     declaration = EVENT
+    sparse_relations = frozenset({"participants", "related_events"})
 
     def get_queryset(self) -> QuerySet[Event]:
         if self.action == "responses":

@@ -17,10 +17,10 @@ every resource's answers with its serializer's.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import Any, ClassVar
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Model, QuerySet
+from django.db.models import Exists, Model, OuterRef, QuerySet
 from rest_framework import serializers, viewsets
 from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
@@ -120,6 +120,13 @@ class ToMany(Part):
 
     def columns(self) -> list[str]:
         return []
+
+    def flag(self) -> str:
+        """The name of a detail row's column that says whether the record has any."""
+        return f"has_{self.name}"
+
+    def any_of_record(self) -> Exists:
+        return Exists(self.rows.filter(**{self.key: OuterRef("pk")}))
 
     def fetch(self, keys: list[Any]) -> dict[Any, list[dict[str, Any]]]:
         found: dict[Any, list[dict[str, Any]]] = defaultdict(list)
@@ -226,31 +233,41 @@ class RowReader:
     def __init__(self, shape: Shape) -> None:
         self.shape = shape
         self.to_many = [part for part in shape.parts if isinstance(part, ToMany)]
-        self.kept: dict[int, tuple[QuerySet, QuerySet]] = {}
+        self.kept: dict[tuple[int, frozenset[str]], tuple[QuerySet, QuerySet]] = {}
 
     def values(self, queryset: QuerySet) -> QuerySet:
         # The rows carry their key, for the to-many relations and the sync cursor.
         columns = dict.fromkeys(["pk", *self.shape.columns()])
         return queryset.prefetch_related(None).values(*columns)
 
-    def values_kept(self, queryset: QuerySet) -> QuerySet:
-        """``values(queryset)`` for a queryset that lives as long as the process.
+    def detail_values(self, queryset: QuerySet, sparse: frozenset[str]) -> QuerySet:
+        """``values(queryset)``, and whether the record has any of each ``sparse`` relation.
+
+        ``show`` then skips the query of a relation the record has none of.
+        """
+        flags = {part.flag(): part.any_of_record() for part in self.to_many if part.name in sparse}
+        return self.values(queryset).annotate(**flags)
+
+    def values_kept(self, queryset: QuerySet, sparse: frozenset[str]) -> QuerySet:
+        """``detail_values()`` of a queryset that lives as long as the process.
 
         values() works out the joins of every column, which for a detail takes
         about as long as running its query. A class's ``read_queryset`` never
         changes, so its rows are worked out once; each request starts from a copy.
         """
-        kept = self.kept.get(id(queryset))
+        key = (id(queryset), sparse)
+        kept = self.kept.get(key)
         if kept is None:
             # Holding the queryset keeps its id from being given to another.
-            kept = self.kept[id(queryset)] = (queryset, self.values(queryset))
+            kept = self.kept[key] = (queryset, self.detail_values(queryset, sparse))
         return kept[1].all()
 
     def show(self, rows: list[dict[str, Any]], request: Request) -> list[dict[str, Any]]:
         reading = Reading(request)
         keys = [row["pk"] for row in rows]
         for part in self.to_many:
-            reading.related[part.name] = part.fetch(keys) if keys else {}
+            wanted = any(row.get(part.flag(), True) for row in rows)
+            reading.related[part.name] = part.fetch(keys) if wanted else {}
         return [self.shape.show(row, reading) for row in rows]
 
 
@@ -274,6 +291,11 @@ def reader_for(serializer_class: type[serializers.BaseSerializer]) -> RowReader 
 class RowReadMixin(viewsets.GenericViewSet):
     """``list`` and ``retrieve`` read rows when the serializer has a shape (see the module)."""
 
+    # To-many fields that most records have none of. A detail asks in its own
+    # query whether the record has any, and skips their query when it has none;
+    # where most records have some, asking costs more than it saves.
+    sparse_relations: ClassVar[frozenset[str]] = frozenset()
+
     def row_reader(self) -> RowReader | None:
         renderer = getattr(self.request, "accepted_renderer", None)
         # A format suffix (.json) makes URLs carry it; the serializer's fields do that.
@@ -296,7 +318,7 @@ class RowReadMixin(viewsets.GenericViewSet):
 
     def get_rows(self, reader: RowReader) -> QuerySet:
         """The rows a detail is looked up in: ``get_queryset()``'s, as values."""
-        return reader.values(self.get_queryset())
+        return reader.detail_values(self.get_queryset(), self.sparse_relations)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         reader = self.row_reader()

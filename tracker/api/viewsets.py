@@ -28,6 +28,7 @@ class ReadQuerysetMixin:
 
     read_queryset: ClassVar[QuerySet[Any] | None] = None
     read_actions: ClassVar[frozenset[str]] = frozenset({"list", "retrieve"})
+    sparse_relations: ClassVar[frozenset[str]] = frozenset()
 
     def read_source(self) -> QuerySet[Any] | None:
         """``read_queryset`` when this request's action reads it, else None."""
@@ -46,7 +47,7 @@ class ReadQuerysetMixin:
     def get_rows(self, reader: RowReader) -> QuerySet[Any]:
         source = self.read_source()
         if source is not None:
-            return reader.values_kept(source)
+            return reader.values_kept(source, self.sparse_relations)
         rows: QuerySet[Any] = super().get_rows(reader)  # type: ignore[misc]
         return rows
 
