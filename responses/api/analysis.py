@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from actors.api.serializers import ActorBriefSerializer
 from actors.choices import ActorKind
 from actors.models import Actor
-from responses.analysis import STANCES, actors_of, follow_through, response_matrix, with_actors
+from responses.analysis import actors_of, follow_through, response_matrix, with_actors
 from responses.api.briefs import EventBriefSerializer, PositionBriefSerializer
 from responses.choices import MeasureKind, Stance
 from responses.filtersets import date_range
@@ -104,18 +104,20 @@ class EventMatrixSerializer(serializers.Serializer):
         # directly; tests/responses/test_matrix.py compares the two.
         if type(self) is not EventMatrixSerializer:  # a subclass may declare other fields
             return super().to_representation(instance)
-        rows: Any = self.fields["rows"]
-        actor = rows.child.fields["actor"]
-        position = rows.child.fields["cells"].fields[STANCES[0]].child
+        # The briefs the declared fields show, built on their own: the declared
+        # tree (a list of positions under each stance of each row) would be
+        # copied field by field for every request.
+        event = EventBriefSerializer(context=self.context)
+        actor = ActorBriefSerializer(context=self.context)
+        position = PositionBriefSerializer(context=self.context).to_representation
         return {
-            "event": self.fields["event"].to_representation(instance["event"]),
+            "event": event.to_representation(instance["event"]),
             "columns": [dict(column) for column in instance["columns"]],
             "rows": [
                 {
                     "actor": actor.to_representation(row["actor"]),
                     "cells": {
-                        stance: [position.to_representation(item) for item in cell]
-                        for stance, cell in row["cells"].items()
+                        stance: list(map(position, cell)) for stance, cell in row["cells"].items()
                     },
                     "counts": dict(row["counts"]),
                     "total": row["total"],

@@ -293,6 +293,17 @@ class IdentityField(serializers.HyperlinkedIdentityField):
     # (request, head, tail) of the last request this field made URLs for.
     url_parts: tuple[Any, str, str] | None = None
 
+    def to_representation(self, value: Any) -> Any:
+        # Hot (a matrix or a page shows thousands): the context read once, and
+        # the URL as a plain string. DRF wraps it in a Hyperlink, which only
+        # names the record for the browsable API's choices of related records,
+        # where a record's own URL never appears.
+        context = self.context
+        request = context.get("request")
+        if request is None or context.get("format") or self.view_name is None:
+            return super().to_representation(value)
+        return self.get_url(value, self.view_name, request, None)
+
     def get_url(self, obj: Any, view_name: str, request: Any, format: Any) -> str | None:
         if format or request is None:
             return super().get_url(obj, view_name, request, format)
