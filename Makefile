@@ -7,6 +7,10 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# These targets are development commands: DEBUG is on unless set. The settings'
+# own default is off, as in production; `make serve` and `make check-deploy`
+# run with it off.
+export DEBUG ?= true
 
 .PHONY: install run test test-postgres lint format schema check-deploy migrations-check migrations-roundtrip ci clean bench
 

@@ -40,6 +40,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from tracker.request_log import formatters
+
 
 def _int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
@@ -54,6 +56,34 @@ graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
 # One fixed socket path would clash between two servers on a machine.
 control_socket_disable = True
+# The app is loaded once, in the master, before the workers are forked: its
+# start-up checks (tracker/startup.py) stop gunicorn with their message, and a
+# worker restarted later (during a database outage, say) does not check again.
+# The workers also share the pages of what was loaded. A new release needs a
+# restart, not a reload (HUP), to load its code.
+preload_app = True
+
+# gunicorn's own lines (workers starting and stopping, timeouts) in the app's
+# format: JSON unless LOG_FORMAT=text or DEBUG, as tracker/settings.py decides.
+# No access log: the app writes a line for each request, with its id.
+_debug = os.environ.get("DEBUG", "").lower() in ("1", "true", "yes", "on")
+_format = os.environ.get("LOG_FORMAT") or ("text" if _debug else "json")
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": formatters(),
+    "filters": {"request_id": {"()": "tracker.request_log.RequestIdFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": _format,
+            "filters": ["request_id"],
+            "stream": "ext://sys.stderr",
+        }
+    },
+    # No level: gunicorn's --log-level (or loglevel) still decides.
+    "loggers": {"gunicorn.error": {"handlers": ["console"], "propagate": False}},
+}
 
 
 def on_starting(server: Any) -> None:

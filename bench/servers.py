@@ -6,13 +6,18 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
+from loadtest.server import collect_static
+
 ROOT = Path(__file__).resolve().parent.parent
+# The API's collected static files: the server refuses to start without them.
+STATIC_ROOT = Path(tempfile.gettempdir()) / f"tracker-bench-static-{os.getpid()}"
 # Two worker processes (one per core) with two threads each: a thread waits on
 # PostgreSQL while the other serves. The same for the API and the floor. Each
 # worker is a gunicorn of its own on its own port (``serving_balanced``).
@@ -35,6 +40,7 @@ def django_environment(database_url: str) -> dict[str, str]:
         "THROTTLE_USER_RATE": "1000000/second",
         "DEBUG": "false",
         "SECRET_KEY": "benchmark-only-" + "x" * 50,
+        "STATIC_ROOT": str(STATIC_ROOT),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "false",
         "SESSION_COOKIE_SECURE": "false",
@@ -71,6 +77,8 @@ def gunicorn_command(app: str, port: int, workers: int = WORKERS) -> list[str]:
 @contextmanager
 def serving(app: str, port: int, env: dict[str, str], workers: int = WORKERS) -> Iterator[int]:
     """Run gunicorn until the block ends; yields the master's pid."""
+    if "STATIC_ROOT" in env:
+        collect_static(env)
     process = subprocess.Popen(gunicorn_command(app, port, workers), cwd=ROOT, env=env)
     try:
         wait_until_up(port, process)

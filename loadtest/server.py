@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import secrets
+import shutil
 import statistics
 import subprocess
 import sys
@@ -15,6 +17,7 @@ from loadtest.wire import Connection
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVER_LOG = Path(tempfile.gettempdir()) / f"tracker-loadtest-server-{os.getpid()}.log"
+STATIC_ROOT = Path(tempfile.gettempdir()) / f"tracker-loadtest-static-{os.getpid()}"
 
 
 def production_environment(database_url: str) -> dict[str, str]:
@@ -23,6 +26,7 @@ def production_environment(database_url: str) -> dict[str, str]:
         "DATABASE_URL": database_url,
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),
+        "STATIC_ROOT": str(STATIC_ROOT),
         "ALLOWED_HOSTS": "127.0.0.1",
         # Plain HTTP on the loopback: no TLS to redirect to.
         "SECURE_SSL_REDIRECT": "false",
@@ -34,10 +38,21 @@ def production_environment(database_url: str) -> dict[str, str]:
     }
 
 
+def collect_static(environment: dict[str, str]) -> None:
+    """``manage.py collectstatic`` into the environment's STATIC_ROOT, as a release does
+    (the server refuses to start without the manifest it writes)."""
+    root = Path(environment["STATIC_ROOT"])
+    if not (root / "staticfiles.json").exists():
+        command = [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"]
+        subprocess.run(command, cwd=ROOT, env=environment, check=True)
+        atexit.register(shutil.rmtree, root, ignore_errors=True)
+
+
 def start_server(
     port: int, environment: dict[str, str], workers: int | None = None, threads: int | None = None
 ) -> subprocess.Popen:
     """gunicorn as deployed (gunicorn.conf.py), with these workers and threads if given."""
+    collect_static({**os.environ, **environment})
     layout = {
         name: str(value)
         for name, value in (("WEB_CONCURRENCY", workers), ("GUNICORN_THREADS", threads))

@@ -10,6 +10,8 @@ from django.db import connections
 from django.test import override_settings
 from rest_framework.test import APIClient
 
+from tests.production import ready_to_serve
+
 # A read replica for the router's tests: a second alias onto the test database
 # (TEST MIRROR), as a streaming replica holds the primary's data. Nothing is
 # routed to it unless a test turns the router on (tests/test_replicas.py).
@@ -106,3 +108,9 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         terminalreporter.write_line(
             f"schemathesis: {len(counts)} operations, {sum(counts)} requests checked"
         )
+
+
+@pytest.fixture(scope="session")
+def ready_environment(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Production settings, a migrated database and collected static files: a server starts."""
+    return ready_to_serve(tmp_path_factory.mktemp("ready"))

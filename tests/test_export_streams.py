@@ -21,7 +21,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from tests.factories import make_position
-from tests.test_security import PRODUCTION, ROOT
+from tests.production import ROOT, gunicorn
 
 pytestmark = pytest.mark.django_db
 
@@ -117,26 +117,18 @@ def test_the_layout_is_set_from_the_environment() -> None:
     assert (layout["workers"], layout["threads"], layout["timeout"]) == (3, 12, 45)
 
 
-def gunicorn(*options: str) -> subprocess.CompletedProcess[str]:
-    """gunicorn started with gunicorn.conf.py and ``options``, under production settings."""
-    return subprocess.run(
-        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", *options,
-         "tracker.wsgi:application"],
-        cwd=ROOT,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "tracker.settings", **PRODUCTION},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )  # fmt: skip
-
-
-def test_gunicorn_accepts_the_configuration_and_loads_the_app() -> None:
-    result = gunicorn("--check-config")
+def test_gunicorn_accepts_the_configuration_and_loads_the_app(
+    ready_environment: dict[str, str],
+) -> None:
+    result = gunicorn("--check-config", **ready_environment)
     assert result.returncode == 0, result.stderr
 
 
-def test_gunicorn_refuses_the_sync_worker_that_would_cut_a_long_export() -> None:
-    result = gunicorn("--worker-class", "sync", "--threads", "1", "--bind", "127.0.0.1:0")
+def test_gunicorn_refuses_the_sync_worker_that_would_cut_a_long_export(
+    ready_environment: dict[str, str],
+) -> None:
+    sync = ("--worker-class", "sync", "--threads", "1", "--bind", "127.0.0.1:0")
+    result = gunicorn(*sync, **ready_environment)
     assert result.returncode != 0
     assert "sync worker stops any request that runs past --timeout (30 s)" in result.stderr
 

@@ -11,7 +11,7 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from tests.factories import make_position
-from tests.test_security import run_python
+from tests.production import run_python
 
 DATABASE_OPTIONS = (
     "import django, json; django.setup(); from django.conf import settings; "
@@ -50,6 +50,7 @@ def database_options(prepared: str) -> dict[str, dict[str, Any]]:
     """Each alias's OPTIONS, as settings make them for a primary and two replicas."""
     result = run_python(
         DATABASE_OPTIONS,
+        DEBUG="true",
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/primary",
         DATABASE_REPLICA_URLS=(
             "postgres://postgres@127.0.0.1:5432/one,postgres://postgres@127.0.0.1:5432/two"

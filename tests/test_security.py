@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,45 +15,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from tests.factories import make_actor
-
-ROOT = Path(__file__).resolve().parent.parent
-PRODUCTION = {
-    "DEBUG": "false",
-    "SECRET_KEY": "a-test-only-secret-key-that-is-long-and-random-enough-0123456789",
-    "ALLOWED_HOSTS": "tracker.example.org",
-}
-
-
-def run_python(code: str, **env: str) -> subprocess.CompletedProcess[str]:
-    """Run code in a fresh interpreter with only the given settings in its environment."""
-    base = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
-    return subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env={**base, "DJANGO_SETTINGS_MODULE": "tracker.settings", **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-
-def test_production_refuses_to_start_without_a_secret_key() -> None:
-    result = run_python("import django; django.setup()", DEBUG="false")
-    assert result.returncode != 0
-    assert "SECRET_KEY must be set in production" in result.stderr
-
-
-def test_production_refuses_the_development_key() -> None:
-    key = "django-insecure-development-only-key-do-not-use-in-production"
-    result = run_python("import django; django.setup()", DEBUG="false", SECRET_KEY=key)
-    assert "SECRET_KEY must be set in production" in result.stderr
-
-
-def test_the_production_server_entry_point_turns_debug_off() -> None:
-    code = "import tracker.wsgi; from django.conf import settings; print(settings.DEBUG)"
-    result = run_python(code, SECRET_KEY=PRODUCTION["SECRET_KEY"])
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "False"
+from tests.production import PRODUCTION, run_python
 
 
 def test_production_settings_pass_the_deploy_checks_without_a_warning() -> None:
@@ -242,6 +200,6 @@ def test_throttling_counts_live_in_memory_unless_redis_is_configured() -> None:
         "import django; django.setup(); from django.conf import settings; "
         "print(settings.CACHES['default']['BACKEND'])"
     )
-    assert run_python(code).stdout.strip().endswith("LocMemCache")
-    with_redis = run_python(code, REDIS_URL="redis://127.0.0.1:6379/1")
+    assert run_python(code, DEBUG="true").stdout.strip().endswith("LocMemCache")
+    with_redis = run_python(code, DEBUG="true", REDIS_URL="redis://127.0.0.1:6379/1")
     assert with_redis.stdout.strip() == "django.core.cache.backends.redis.RedisCache"

@@ -1,21 +1,93 @@
-"""What the production entry points do once per server process, before serving."""
+"""What the production entry points do once per server, before serving: check, then settle."""
 
 from __future__ import annotations
 
+import subprocess
+from pathlib import Path
+
 import pytest
 
-from tests.test_security import PRODUCTION, run_python
+from tests.production import PRODUCTION, gunicorn, manage, run_python
 
 
 @pytest.mark.parametrize("entry_point", ["tracker.wsgi", "tracker.asgi"])
 def test_the_entry_points_load_the_urls_and_leave_startup_objects_to_no_collection(
-    entry_point: str,
+    entry_point: str, ready_environment: dict[str, str]
 ) -> None:
     code = (
         f"import gc, sys, {entry_point}; "
         "print('tracker.urls' in sys.modules, 'responses.api.views' in sys.modules, "
         "gc.get_freeze_count() > 10000)"
     )
-    result = run_python(code, **PRODUCTION)
+    result = run_python(code, **ready_environment)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "True", "True"]
+
+
+def test_debug_is_off_unless_set() -> None:
+    code = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
+    result = run_python(code, SECRET_KEY=PRODUCTION["SECRET_KEY"])
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
+def test_management_commands_run_as_production_and_runserver_as_development() -> None:
+    # Without DEBUG or a key: production settings, which refuse to start keyless.
+    refused = manage("check")
+    assert refused.returncode != 0
+    assert "SECRET_KEY must be set in production" in refused.stderr
+    assert "For development, set DEBUG=true" in refused.stderr
+    # The development server turns DEBUG on (and so needs no key of its own).
+    assert manage("runserver", "--help").returncode == 0
+
+
+def test_collectstatic_then_gunicorn_serves_in_that_natural_order(
+    ready_environment: dict[str, str],
+) -> None:
+    # ready_environment ran migrate and collectstatic with the server's environment only.
+    manifest = Path(ready_environment["STATIC_ROOT"]) / "staticfiles.json"
+    assert manifest.exists()
+    result = gunicorn("--check-config", **ready_environment)
+    assert result.returncode == 0, result.stderr
+
+
+def refusal(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode != 0, result.stderr
+    assert "The server cannot start:" in result.stderr, result.stderr
+    return result.stderr
+
+
+def test_the_server_refuses_to_start_without_the_static_manifest(
+    ready_environment: dict[str, str], tmp_path: Path
+) -> None:
+    result = gunicorn("--check-config", **{**ready_environment, "STATIC_ROOT": str(tmp_path)})
+    stderr = refusal(result)
+    assert "static files' manifest" in stderr
+    assert "Run `manage.py collectstatic --noinput`" in stderr
+
+
+def test_the_server_refuses_to_start_without_its_database(
+    ready_environment: dict[str, str], tmp_path: Path
+) -> None:
+    missing = f"sqlite:///{tmp_path / 'no-such-directory' / 'db.sqlite3'}"
+    stderr = refusal(gunicorn("--check-config", **{**ready_environment, "DATABASE_URL": missing}))
+    assert "cannot be reached" in stderr
+    assert "Check DATABASE_URL" in stderr
+
+
+def test_the_server_refuses_to_start_on_a_database_not_migrated(
+    ready_environment: dict[str, str], tmp_path: Path
+) -> None:
+    empty = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    stderr = refusal(gunicorn("--check-config", **{**ready_environment, "DATABASE_URL": empty}))
+    assert "unapplied migrations" in stderr
+    assert "Run `manage.py migrate`" in stderr
+
+
+@pytest.mark.parametrize(
+    "key", ["", "django-insecure-" + "k" * 60, "short-but-random-Zq81", "ab" * 40]
+)
+def test_production_refuses_a_missing_or_weak_secret_key(key: str) -> None:
+    result = run_python("import django; django.setup()", DEBUG="false", SECRET_KEY=key)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set in production" in result.stderr

@@ -1,8 +1,11 @@
 """Settings for the response tracker.
 
 Everything that differs between a laptop and production comes from the
-environment (see docs/operators.md, "Configuration"). The defaults are for development:
-with nothing set, the project runs on a local SQLite file with DEBUG on.
+environment (see docs/operators.md, "Configuration"). The defaults are safe for
+production: DEBUG is off unless DEBUG=true is set, which the development
+commands do (the Makefile's targets, ``manage.py runserver`` and the test
+suite's settings), and with DEBUG off the server needs a SECRET_KEY of its own.
+The database defaults to a local SQLite file.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import environ
+import sentry_sdk
 from django.core.exceptions import ImproperlyConfigured
 
 # The API's settings (DRF, tokens, error bodies, schema), which the hardening
@@ -24,21 +28,27 @@ from tracker.api_settings import (  # noqa: F401
     REST_KNOX,
     SPECTACULAR_SETTINGS,
 )
+from tracker.request_log import formatters
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 
-DEBUG = env.bool("DEBUG", default=True)
+DEBUG = env.bool("DEBUG", default=False)
 
 # A development key is only acceptable while DEBUG is on: production must set its own.
 _DEV_SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"
 SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET_KEY if DEBUG else "")
-if not DEBUG and SECRET_KEY in ("", _DEV_SECRET_KEY):
+if not DEBUG and (
+    SECRET_KEY.startswith("django-insecure-") or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5
+):
+    # The rule of Django's own deployment check (security.W009), enforced at start.
     raise ImproperlyConfigured(
-        "SECRET_KEY must be set in production (DEBUG is off). Generate one with: "
+        "SECRET_KEY must be set in production (DEBUG is off) to a random value of at "
+        "least 50 characters. Generate one with: "
         "python -c 'from django.core.management.utils import get_random_secret_key; "
-        "print(get_random_secret_key())'"
+        "print(get_random_secret_key())'. For development, set DEBUG=true instead "
+        "(the Makefile's targets do)."
     )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
@@ -232,14 +242,44 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# One line per record on standard error, each with the id of the request it
+# belongs to (tracker/request_log.py): JSON for log collectors unless DEBUG,
+# text for people. gunicorn.conf.py writes gunicorn's own lines the same way.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": formatters(),
+    "filters": {"request_id": {"()": "tracker.request_log.RequestIdFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # django-axes logs failed logins and lockouts as warnings, and chatter below them.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        # django-axes logs failed logins and lockouts as warnings, and chatter below them.
+        "axes": {"level": "WARNING"},
+        # Django's own line for each 4xx and 5xx repeats the request's line.
+        "django.request": {"level": "ERROR"},
+    },
 }
+
+# Error reporting, optional: with SENTRY_DSN set, unhandled errors go to Sentry
+# (or a service that speaks its protocol, such as GlitchTip), tagged with the
+# request id. No personal data (users' addresses, cookies) is sent.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        send_default_pii=False,
+    )
 
 # ---------------------------------------------------------------------------
 # Hardening: outages, body size, throttling, CORS, idempotent POSTs.
@@ -250,6 +290,8 @@ INSTALLED_APPS += ["corsheaders", "idempotency", "axes"]
 # Outermost: a body over the limit is refused before anything reads it, and a
 # database outage anywhere becomes a JSON 503.
 MIDDLEWARE[0:0] = [
+    # First of all: every line logged while a request is served carries its id.
+    "tracker.request_log.RequestIdMiddleware",
     "tracker.middleware.BodySizeLimitMiddleware",
     "tracker.middleware.DatabaseUnavailableMiddleware",
 ]
@@ -281,6 +323,7 @@ CORS_EXPOSE_HEADERS = (
     "retry-after",
     "x-total-count",
     "idempotent-replayed",
+    "x-request-id",
 )
 
 # Throttling counts live in CACHES: per process in memory, or shared in Redis.

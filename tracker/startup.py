@@ -4,7 +4,64 @@ from __future__ import annotations
 
 import gc
 
+from django.conf import settings
+from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DatabaseError, connections
+from django.db.migrations.executor import MigrationExecutor
 from django.urls import get_resolver
+
+
+def check_ready() -> None:
+    """Refuse to start, saying why, when the server could not serve its pages.
+
+    A server that starts anyway answers every HTML page 500 (no static
+    manifest) or every request 503 (no database), which an operator finds
+    later and less clearly. gunicorn.conf.py loads the app once, in the
+    master process, so a worker started during a database outage does not
+    check again: it answers 503 until the database is back.
+    """
+    problems = static_problems() + database_problems()
+    if problems:
+        raise ImproperlyConfigured(
+            "The server cannot start:\n" + "\n".join(f"- {problem}" for problem in problems)
+        )
+
+
+def static_problems() -> list[str]:
+    storage = staticfiles_storage
+    if settings.DEBUG or not isinstance(storage, ManifestFilesMixin):
+        return []
+    if storage.manifest_storage.exists(storage.manifest_name):
+        return []
+    return [
+        f"The static files' manifest ({settings.STATIC_ROOT}/{storage.manifest_name}) is "
+        "missing, so every page would fail. Run `manage.py collectstatic --noinput` with "
+        "the server's environment (DEBUG off, the same STATIC_ROOT)."
+    ]
+
+
+def database_problems() -> list[str]:
+    connection = connections["default"]
+    database = connection.settings_dict
+    where = f"{connection.display_name} database {database['NAME']}"
+    if database.get("HOST"):
+        where += f" at {database['HOST']}:{database.get('PORT') or 'the default port'}"
+    try:
+        connection.ensure_connection()
+        executor = MigrationExecutor(connection)
+        unapplied = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except DatabaseError as error:
+        return [f"The {where} cannot be reached ({error}). Check DATABASE_URL."]
+    finally:
+        # Opened in the master process: its workers must not share the connection.
+        connections.close_all()
+    if unapplied:
+        return [
+            f"The {where} has {len(unapplied)} unapplied migrations. "
+            "Run `manage.py migrate` with the server's environment."
+        ]
+    return []
 
 
 def settle() -> None:
