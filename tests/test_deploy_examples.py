@@ -50,7 +50,7 @@ def test_the_example_environment_passes_the_deployment_checks(tmp_path: Path) ->
 def test_the_units_run_commands_that_exist() -> None:
     units = sorted(UNITS.glob("*.service"))
     assert [unit.name for unit in units] == [
-        "tracker-purge-idempotency-keys.service",
+        "tracker-retention.service",
         "tracker-web.service",
     ]
     for unit in units:
@@ -65,5 +65,8 @@ def test_the_units_run_commands_that_exist() -> None:
             assert (ROOT / command[4]).is_file()
             assert command[5] == "tracker.wsgi:application"
     timer = configparser.ConfigParser(strict=False, interpolation=None)
-    timer.read(UNITS / "tracker-purge-idempotency-keys.timer")
+    timer.read(UNITS / "tracker-retention.timer")
     assert timer["Timer"]["OnCalendar"] == "daily"
+    retention = configparser.ConfigParser(strict=False, interpolation=None)
+    retention.read(UNITS / "tracker-retention.service")
+    assert retention["Service"]["ExecStart"].endswith("manage.py apply_retention")

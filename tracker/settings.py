@@ -382,6 +382,11 @@ AXES_CLIENT_IP_CALLABLE = "tracker.api.throttling.client_address"
 
 # Replayed answers to POSTs with an Idempotency-Key are kept this long.
 IDEMPOTENCY_KEY_TTL_HOURS = 24
+# How long the change feed's entries and records' older versions are kept
+# (0: for ever), applied by `manage.py apply_retention` (docs/operators.md,
+# "Retention"). A record's latest version is kept whatever its age.
+CHANGE_FEED_RETENTION_DAYS = env.int("CHANGE_FEED_RETENTION_DAYS", default=90)
+HISTORY_RETENTION_DAYS = env.int("HISTORY_RETENTION_DAYS", default=365)
 
 # JSON only: form encodings cannot say "a list" or "null", so they would let
 # malformed writes through as strings. The browsable API sends its raw JSON.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -13,8 +14,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
-from responses.models import Change, ChangeAction
+from responses.models import Change, ChangeAction, FeedPurge
 from responses.signals import FEED_RESOURCES
+from tracker.api.errors import Gone
 
 RESOURCE_CHOICES = [(resource, resource) for resource, _ in FEED_RESOURCES.values()]
 DETAIL_ROUTES = {
@@ -63,6 +65,16 @@ class ChangeFeedFilterSet(filters.FilterSet):
         fields = ["resource", "action"]
 
 
+def behind_retention(since: int, purged_through: int) -> Gone:
+    days = settings.CHANGE_FEED_RETENTION_DAYS
+    return Gone(
+        f"The feed keeps {days} days of changes: the entries through cursor "
+        f"{purged_through} are deleted, and some after since={since} may be among them. "
+        "Copy the records again from the lists (or their /export/), then read the feed "
+        f"from since={purged_through}: applying an entry twice is harmless."
+    )
+
+
 class ChangeFeedPagination(pagination.BasePagination):
     """Pages forward from ``since``, the cursor of the last entry a client applied."""
 
@@ -76,6 +88,9 @@ class ChangeFeedPagination(pagination.BasePagination):
             self._whole_number(request, "limit", default=self.default_limit, minimum=1),
             self.max_limit,
         )
+        purged_through = FeedPurge.objects.values_list("purged_through", flat=True).first()
+        if purged_through is not None and since < purged_through:
+            raise behind_retention(since, purged_through)
         rows = list(queryset.filter(pk__gt=since).order_by("pk")[: self.limit + 1])
         self.has_more = len(rows) > self.limit
         page = rows[: self.limit]
@@ -151,7 +166,10 @@ class ChangeFeedPagination(pagination.BasePagination):
             "in cursor order; apply them idempotently and keep next_cursor. An entry "
             "appears when its transaction commits, so a write that commits late can carry "
             "a smaller cursor than one already read: mirrors that must not miss one re-read "
-            "from a cursor a little behind their last (applying twice is harmless)."
+            "from a cursor a little behind their last (applying twice is harmless). "
+            "Entries are kept for a limited time (the server's CHANGE_FEED_RETENTION_DAYS, "
+            "90 days by default): a since older than that is answered 410 Gone, and the "
+            "client copies the records again before reading on."
         ),
     )
 )
@@ -160,3 +178,5 @@ class ChangeFeedViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = ChangeSerializer
     filterset_class = ChangeFeedFilterSet
     pagination_class = ChangeFeedPagination
+    # Answers 410 to a client behind its retention (behind_retention): the schema says so.
+    answers_gone = True

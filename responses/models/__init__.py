@@ -1,4 +1,4 @@
-from responses.models.changes import Change, ChangeAction
+from responses.models.changes import Change, ChangeAction, FeedPurge
 from responses.models.conflicts import Conflict, ConflictParty
 from responses.models.events import Event, EventParticipant, EventRelation
 from responses.models.measures import Measure, MeasureStatusChange
@@ -13,6 +13,7 @@ __all__ = [
     "Event",
     "EventParticipant",
     "EventRelation",
+    "FeedPurge",
     "Measure",
     "MeasureStatusChange",
     "Position",

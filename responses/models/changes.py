@@ -46,3 +46,24 @@ class Change(models.Model):
 
     def __str__(self) -> str:
         return f"{self.resource} {self.key} {self.action}"
+
+
+class FeedPurge(models.Model):
+    """A deletion of the change feed's old entries (``manage.py purge_changes``).
+
+    The feed answers a client whose cursor is below the newest ``purged_through``
+    with 410 Gone: entries it has not read are gone, and it must copy the
+    records again rather than go on as if nothing were missing.
+    """
+
+    purged_through = models.BigIntegerField(
+        help_text="The cursor of the newest entry deleted: every entry up to it is gone.",
+    )
+    deleted = models.PositiveIntegerField(help_text="How many entries were deleted.")
+    purged_at = models.DateTimeField(auto_now_add=True, help_text="When they were deleted.")
+
+    class Meta:
+        ordering = ["-purged_through"]
+
+    def __str__(self) -> str:
+        return f"change feed purged through {self.purged_through}"

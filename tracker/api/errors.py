@@ -37,6 +37,14 @@ class ProtectedRecord(ConflictError):
     default_code = "protected"
 
 
+class Gone(exceptions.APIException):
+    """What the client asks for was kept for a time, and that time is over."""
+
+    status_code = status.HTTP_410_GONE
+    default_detail = "What you asked for is no longer kept."
+    default_code = "behind_retention"
+
+
 class PayloadTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_detail = "The request body is larger than this server accepts."
@@ -100,6 +108,10 @@ class ErrorCode409Enum(_TextChoices):
     PROTECTED = "protected"
 
 
+class ErrorCode410Enum(_TextChoices):
+    BEHIND_RETENTION = "behind_retention"
+
+
 class ErrorCode412Enum(_TextChoices):
     PRECONDITION_FAILED = "precondition_failed"
 
@@ -141,6 +153,7 @@ def error_response_serializer(
 
 
 ErrorResponse409Serializer = error_response_serializer(409, ErrorCode409Enum)
+ErrorResponse410Serializer = error_response_serializer(410, ErrorCode410Enum)
 ErrorResponse412Serializer = error_response_serializer(412, ErrorCode412Enum)
 ErrorResponse413Serializer = error_response_serializer(413, ErrorCode413Enum)
 ErrorResponse503Serializer = error_response_serializer(503, ErrorCode503Enum, ServerErrorEnum)

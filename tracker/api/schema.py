@@ -56,6 +56,9 @@ class AutoSchema(StandardizedErrorsAutoSchema):
             return self.method in WRITE_METHODS | {"DELETE"} and super()._should_add_error_response(
                 responses, status_code
             )
+        if status_code == "410":
+            # Only a view that keeps what it serves for a limited time (the change feed).
+            return getattr(self.view, "answers_gone", False)
         if status_code == "412":
             # If-Match is honoured by writes to an existing record.
             conditional = self.method in {"PUT", "PATCH", "DELETE"} or (
