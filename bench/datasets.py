@@ -8,7 +8,6 @@ to the generator makes it be rebuilt.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -16,7 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
-from bench.servers import ROOT
+from bench.servers import ROOT, django_environment
 
 # Bump when the synthetic package changes what it generates.
 GENERATOR_VERSION = 2
@@ -50,7 +49,7 @@ def ensure(server_url: str, scale: str) -> tuple[str, float | None]:
     admin_url = urlunsplit(urlsplit(server_url)._replace(path="/postgres"))
     with psycopg.connect(admin_url, autocommit=True) as admin:
         found = current_marker(admin, name)
-    env = {**os.environ, "DATABASE_URL": url}
+    env = django_environment(url)
     python = sys.executable
     if found == marker(scale):
         # Reused: bring its schema up to date (indexes added since, say).

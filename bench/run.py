@@ -135,7 +135,7 @@ def format_row(row: dict[str, Any]) -> str:
 
 
 def explain(url: str, scale: str) -> bool:
-    env = {**os.environ, "DATABASE_URL": url}
+    env = django_environment(url)
     # Small tables are rightly read whole: only the large scale's plans are shown.
     summary = [] if scale == "large" else ["--summary"]
     done = subprocess.run(
