@@ -108,6 +108,13 @@ bench: install
 # The read path in-process (bench/read_path.py): median ms per request of the hot
 # reads, on DATABASE_URL (a SQLite file when unset) holding generate_data --scale small.
 # Cached figures need Redis on 127.0.0.1:6379. READ_ARGS="--runs 50 --json after.json".
+# The full export of every position at large, CSV and JSON Lines, on PostgreSQL and
+# SQLite (bench/export.py): rows/s and the server's peak memory. It builds the
+# data sets the first time (PostgreSQL as for `make bench`, SQLite in .bench-data/).
+.PHONY: bench-export
+bench-export: install
+	$(PY) -m bench.export $(EXPORT_ARGS)
+
 .PHONY: bench-read
 bench-read: install
 	$(PY) -m bench.read_path --cached $(READ_ARGS)

@@ -1,20 +1,30 @@
-"""The full CSV export of every position: rows per second and the server's memory.
+"""The full export of every position, as CSV and as JSON Lines: rows per second
+and the server's memory.
 
 One API worker serves it, so its memory is the export's: its peak resident
 set is reset before the request (``/proc/PID/clear_refs``) and read after,
-and the growth is the peak minus what it held before.
+and the growth is the peak minus what it held before. The rows are the
+export's own count (``X-Total-Count``); a body that does not end cleanly
+fails the run.
+
+    python -m bench.export [--databases postgresql,sqlite] [--formats csv,jsonl]
 """
 
 from __future__ import annotations
 
+import argparse
+import os
 import time
 import urllib.request
 from pathlib import Path
 from typing import Any
 
+from bench import datasets
 from bench.servers import django_environment, serving, worker_pids
 
 EXPORT_PORT = 8303
+FORMATS = {"csv": "text/csv", "jsonl": "application/jsonl"}
+DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
 
 
 def _status(pid: int, field: str) -> int:
@@ -24,35 +34,43 @@ def _status(pid: int, field: str) -> int:
     raise KeyError(field)
 
 
-def measure(database_url: str) -> dict[str, Any]:
+def _get(path: str, accept: str) -> urllib.request.Request:
+    return urllib.request.Request(
+        f"http://127.0.0.1:{EXPORT_PORT}{path}", headers={"Accept": accept}
+    )
+
+
+def measure(database_url: str, formats: tuple[str, ...] = tuple(FORMATS)) -> list[dict[str, Any]]:
+    """Each format's full export, one after the other, from one server."""
     env = django_environment(database_url)
     with serving("tracker.wsgi:application", EXPORT_PORT, env, workers=1) as master:
         (worker,) = worker_pids(master)
         # A first small export loads what every request needs (URLs, models).
-        warm = urllib.request.Request(
-            f"http://127.0.0.1:{EXPORT_PORT}/api/v1/positions/export/?stated_after=2100-01-01",
-            headers={"Accept": "text/csv"},
-        )
-        urllib.request.urlopen(warm, timeout=60).read()
-        Path(f"/proc/{worker}/clear_refs").write_text("5")  # reset the peak
-        before = _status(worker, "VmRSS")
-        started = time.perf_counter()
-        first_byte = None
-        lines = size = 0
-        request = urllib.request.Request(
-            f"http://127.0.0.1:{EXPORT_PORT}/api/v1/positions/export/",
-            headers={"Accept": "text/csv"},
-        )
-        with urllib.request.urlopen(request, timeout=600) as response:
-            while chunk := response.read(1 << 16):
-                if first_byte is None:
-                    first_byte = time.perf_counter() - started
-                lines += chunk.count(b"\n")  # a \r\n can straddle two reads
-                size += len(chunk)
-        seconds = time.perf_counter() - started
-        peak = _status(worker, "VmHWM")
-    rows = lines - 1  # the header
+        for accept in FORMATS.values():
+            warm = _get("/api/v1/positions/export/?stated_after=2100-01-01", accept)
+            urllib.request.urlopen(warm, timeout=60).read()
+        return [_one(worker, name) for name in formats]
+
+
+def _one(worker: int, name: str) -> dict[str, Any]:
+    Path(f"/proc/{worker}/clear_refs").write_text("5")  # reset the peak
+    before = _status(worker, "VmRSS")
+    started = time.perf_counter()
+    first_byte = None
+    size = 0
+    # http.client raises IncompleteRead if the chunked body does not end cleanly.
+    with urllib.request.urlopen(
+        _get("/api/v1/positions/export/", FORMATS[name]), timeout=900
+    ) as response:
+        rows = int(response.headers["X-Total-Count"])
+        while chunk := response.read(1 << 16):
+            if first_byte is None:
+                first_byte = time.perf_counter() - started
+            size += len(chunk)
+    seconds = time.perf_counter() - started
+    peak = _status(worker, "VmHWM")
     return {
+        "format": name,
         "rows": rows,
         "seconds": round(seconds, 2),
         "rows_per_second": round(rows / seconds),
@@ -63,10 +81,42 @@ def measure(database_url: str) -> dict[str, Any]:
     }
 
 
-def describe(result: dict[str, Any]) -> str:
+def describe(database: str, result: dict[str, Any]) -> str:
     return (
-        f"Full CSV export: {result['rows']} positions ({result['megabytes']} MB) in "
-        f"{result['seconds']}s = {result['rows_per_second']} rows/s, first byte after "
-        f"{result['first_byte_seconds']}s; worker memory {result['rss_before_mb']} MB before, "
-        f"peak growth {result['peak_growth_mb']} MB."
+        f"Full {result['format'].upper()} export on {database}: {result['rows']} positions "
+        f"({result['megabytes']} MB) in {result['seconds']}s = {result['rows_per_second']} "
+        f"rows/s, first byte after {result['first_byte_seconds']}s; worker memory "
+        f"{result['rss_before_mb']} MB before, peak growth {result['peak_growth_mb']} MB."
     )
+
+
+def database_urls(server: str, scale: str, databases: list[str]) -> dict[str, str]:
+    """The URL of each database holding ``scale``, built when missing."""
+    urls = {}
+    for database in databases:
+        url, seconds = (
+            datasets.ensure(server, scale)
+            if database == "postgresql"
+            else datasets.ensure_sqlite(scale)
+        )
+        if seconds is not None:
+            print(f"Generated the {scale} data on {database} in {seconds:.0f}s", flush=True)
+        urls[database] = url
+    return urls
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scale", default="large")
+    parser.add_argument("--databases", default="postgresql,sqlite")
+    parser.add_argument("--formats", default=",".join(FORMATS))
+    parser.add_argument("--server", default=os.environ.get("BENCH_DATABASE_SERVER", DEFAULT_SERVER))
+    args = parser.parse_args()
+    formats = tuple(args.formats.split(","))
+    for database, url in database_urls(args.server, args.scale, args.databases.split(",")).items():
+        for result in measure(url, formats):
+            print(describe(database, result), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -6,8 +6,9 @@ same workers, check that both give the same answer to every request of the
 mix, then drive each endpoint with the load generator (a separate process,
 loopback only, bounded in time), the API and the floor in turn, and print
 one table. Also checks the query plans at each scale and, at large, streams
-the full CSV export of every position (twice: the first read of the table
-after the load runs, and again) and measures the server's memory.
+the full export of every position as CSV and as JSON Lines, from PostgreSQL
+and from an SQLite file of the same data (bench/export.py), and measures the
+server's memory.
 
     python -m bench.run [--scales small,large] [--duration 5]
 """
@@ -27,9 +28,6 @@ from typing import Any
 
 from bench import datasets, export, mix
 from bench.servers import ROOT, THREADS, WORKERS, django_environment, serving_balanced
-
-# The full export is measured twice (see main).
-EXPORT_RUNS = ("after the load runs", "again")
 
 # The API's servers listen on 8311 and the ports after it, the floor's on 8321 and after.
 API_PORT, FLOOR_PORT = 8311, 8321
@@ -180,15 +178,17 @@ def main() -> None:
         print(HEADER, flush=True)
         results["rows"] += measure(scale, url, args.duration)
         if scale == "large" and not args.skip_export:
-            # Twice: right after the load runs, the table is mostly out of the
-            # page cache (on a VM whose host reclaims it); then with it read.
-            results["exports"] = {when: export.measure(url) for when in EXPORT_RUNS}
+            databases = export.database_urls(args.server, scale, ["postgresql", "sqlite"])
+            results["exports"] = {
+                database: export.measure(url) for database, url in databases.items()
+            }
     print()
     print(HEADER)
     for row in results["rows"]:
         print(format_row(row))
-    for when, result in results.get("exports", {}).items():
-        print(f"{export.describe(result)} ({when})")
+    for database, exported in results.get("exports", {}).items():
+        for result in exported:
+            print(export.describe(database, result))
     if args.json:
         with open(args.json, "w") as out:
             json.dump(results, out, indent=2)

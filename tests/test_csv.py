@@ -66,7 +66,8 @@ def test_the_export_streams_every_row_not_a_page(api_client: APIClient) -> None:
         make_source(title=f"Source {number}")
     response = api_client.get(reverse("api:source-export"), {"limit": "5"})
     assert response.streaming
-    assert response["Content-Disposition"] == 'attachment; filename="sources.csv"'
+    assert response["Content-Disposition"] == 'attachment; filename="sources-60-records.csv"'
+    assert response["X-Total-Count"] == "60"
     assert len(read_csv(response)) == 60
 
 
@@ -110,8 +111,8 @@ def test_the_export_uses_a_fixed_number_of_queries(
 ) -> None:
     for _ in range(30):
         make_position()
-    # The rows, then the source ids of the one chunk.
-    with django_assert_max_num_queries(2):
+    # The count, the rows, then the source ids of the one chunk.
+    with django_assert_max_num_queries(3):
         response = api_client.get(reverse("api:position-export"))
         assert len(read_csv(response)) == 30
 
@@ -180,7 +181,8 @@ def test_postgresql_writes_the_lines_of_a_position_export(api_client: APIClient)
     with CaptureQueriesContext(connection) as queries:
         export = csv_body(api_client.get(reverse("api:position-export")))
     assert len(export.splitlines()) == 2
-    [rows] = [query["sql"] for query in queries if "responses_position" in query["sql"]]
+    count, rows = [query["sql"] for query in queries if "responses_position" in query["sql"]]
+    assert "COUNT(" in count
     assert "array_to_string" in rows  # the sources are in the same query
 
 

@@ -70,6 +70,34 @@ def test_every_line_of_a_request_is_json_with_its_id(ready_environment: dict[str
     assert set(request) >= {"time", "level", "logger", "request_id", "message", "ms"}
 
 
+UNAVAILABLE = """
+import django
+django.setup()
+from unittest import mock
+from django.test import Client
+from rest_framework.response import Response
+from actors.api.views import ActorViewSet
+
+with mock.patch.object(ActorViewSet, "list", return_value=Response(status=503)):
+    client = Client(HTTP_HOST="tracker.example.org")
+    response = client.get("/api/v1/actors/", secure=True)
+print(response.status_code, response["X-Request-ID"])
+"""
+
+
+def test_django_s_own_line_for_an_error_answer_carries_the_id(
+    ready_environment: dict[str, str],
+) -> None:
+    # Django writes it after the middleware has answered, as the response leaves.
+    result = run_python(UNAVAILABLE, **ready_environment, LOG_FORMAT="json")
+    assert result.returncode == 0, result.stderr
+    status, request_id = result.stdout.split()
+    assert status == "503"
+    [error] = [line for line in json_lines(result.stderr) if line["logger"] == "django.request"]
+    assert error["message"] == "Service Unavailable: /api/v1/actors/"
+    assert error["request_id"] == request_id
+
+
 def test_text_lines_name_the_request_id_too(ready_environment: dict[str, str]) -> None:
     result = run_python(FAILING_REQUEST, **ready_environment, LOG_FORMAT="text")
     _, request_id = result.stdout.split()

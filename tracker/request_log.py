@@ -66,39 +66,48 @@ class RequestIdMiddleware:
 
     The line is written when the view has answered: for a streamed answer (an
     export) that is when the first bytes leave, and ``ms`` is the time to them.
+
+    The id stays set until the response is closed (``request_finished``), not
+    only while the middleware runs: Django logs a 4xx or 5xx answer
+    (``django.request``) after the middleware has returned, and a streamed
+    body is produced after it too.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         from django.conf import settings
+        from django.core.signals import request_finished
 
         self.get_response = get_response
         self.reporting = bool(settings.SENTRY_DSN)
+        request_finished.connect(forget_request_id, dispatch_uid="tracker.request_log")
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         sent = request.headers.get(HEADER, "")
         current = sent if ACCEPTED.fullmatch(sent) else uuid.uuid4().hex
-        token = request_id.set(current)
+        request_id.set(current)
         if self.reporting:
             # An error report names the request, so its log lines can be found.
             sentry_sdk.set_tag("request_id", current)
         started = time.perf_counter()
-        try:
-            response = self.get_response(request)
-            response[HEADER] = current
-            ms = round((time.perf_counter() - started) * 1000, 1)
-            requests_logger.info(
-                "%s %s %s %sms",
-                request.method,
-                request.get_full_path(),
-                response.status_code,
-                ms,
-                extra={
-                    "method": request.method,
-                    "path": request.path,
-                    "status": response.status_code,
-                    "ms": ms,
-                },
-            )
-            return response
-        finally:
-            request_id.reset(token)
+        response = self.get_response(request)
+        response[HEADER] = current
+        ms = round((time.perf_counter() - started) * 1000, 1)
+        requests_logger.info(
+            "%s %s %s %sms",
+            request.method,
+            request.get_full_path(),
+            response.status_code,
+            ms,
+            extra={
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "ms": ms,
+            },
+        )
+        return response
+
+
+def forget_request_id(**kwargs: Any) -> None:
+    """Lines written between requests (by the server, say) belong to none."""
+    request_id.set(NO_REQUEST)

@@ -14,10 +14,6 @@ import io
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from django.http import StreamingHttpResponse
-
-from tracker.api.streams import EXPORT_STREAMS, SlotStreamingHttpResponse
-
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 
@@ -123,16 +119,3 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     for line in csv_lines(header, rows):
         buffer.write(line)
     return buffer.getvalue()
-
-
-def streaming_csv_response(filename: str, chunks: Iterable[str]) -> StreamingHttpResponse:
-    """Send CSV as it is produced (``csv_chunks``, say), so memory stays flat
-    however many rows there are; 503 (``ExportsBusy``) when this process already
-    streams as many as it may (``tracker.api.streams``)."""
-    response = SlotStreamingHttpResponse(
-        (chunk.encode("utf-8") for chunk in chunks),
-        content_type=CSV_CONTENT_TYPE,
-        streams=EXPORT_STREAMS,
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response

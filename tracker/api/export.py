@@ -15,26 +15,23 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from django.db import connections, transaction
 from django.db.models import QuerySet
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import renderers, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 
-from tracker.api.csv import (
-    CSV_CONTENT_TYPE,
-    csv_chunks,
-    csv_text,
-    streaming_csv_response,
-)
+from tracker.api.csv import CSV_CONTENT_TYPE, csv_chunks, csv_text
 from tracker.api.csv_sql import Unsupported, csv_lines_sql
+from tracker.api.jsonl import JSONL_CONTENT_TYPE, JsonLinesRenderer, jsonl_chunks
+from tracker.api.streams import EXPORT_STREAMS, SlotStreamingHttpResponse
 from tracker.declarations import MANY, Flat, Resource, flat_fields
 
 CHUNK_SIZE = 2000
@@ -114,30 +111,38 @@ class CsvRenderer(renderers.BaseRenderer):
         return csv_text(["detail"], [[str(data)]]).encode()
 
 
-def _chunks_of(values: QuerySet) -> Iterator[list[Any]]:
+def _chunks_of(values: QuerySet) -> Generator[list[Any], None, None]:
     """The rows of a ``values_list()`` queryset, ``CHUNK_SIZE`` at a time, from a
-    server-side cursor.
+    server-side cursor that is closed when the generator is.
 
-    Read in a transaction: outside one, a server-side cursor is declared WITH
-    HOLD, and PostgreSQL then computes and stores every row before the first
-    is sent (seconds, for a million).
+    Called inside a transaction (``counted_in_one_snapshot``): outside one, a
+    server-side cursor is declared WITH HOLD, and PostgreSQL then computes and
+    stores every row before the first is sent (seconds, for a million).
     """
-    with transaction.atomic(using=values.db, savepoint=False):
-        rows = values.iterator(chunk_size=CHUNK_SIZE)
+    # A generator: closing it closes the cursor now, inside the transaction.
+    rows = cast(Generator[Any, None, None], values.iterator(chunk_size=CHUNK_SIZE))
+    try:
         while chunk := list(itertools.islice(rows, CHUNK_SIZE)):
             yield chunk
+    finally:
+        rows.close()
+
+
+def _values(queryset: QuerySet, columns: Sequence[CsvColumn]) -> QuerySet:
+    """The values ``_rows`` reads: the key, then each flat column."""
+    return queryset.values_list("pk", *(column.path for column in columns))
 
 
 def _rows(
     queryset: QuerySet,
-    columns: Sequence[CsvColumn],
+    chunks: Iterable[list[tuple[Any, ...]]],
     many: Sequence[CsvMany],
     extra: Sequence[serializers.Field] = (),
 ) -> Iterator[list[Any]]:
-    """Rows of plain values; many-valued columns are fetched once per chunk, and
-    the ``extra`` serializer fields from the chunk's records."""
-    paths = ["pk", *(column.path for column in columns)]
-    for chunk in _chunks_of(queryset.values_list(*paths)):
+    """Rows of plain values from chunks of ``_values``; many-valued columns are
+    fetched once per chunk, and the ``extra`` serializer fields from the
+    chunk's records."""
+    for chunk in chunks:
         rows = _with_many(queryset, chunk, many)
         if not extra:
             yield from rows
@@ -155,9 +160,9 @@ def _shown(field: serializers.Field, record: Any) -> Any:
 
 def _lines_from_the_database(
     queryset: QuerySet, columns: Sequence[CsvColumn], many: Sequence[CsvMany]
-) -> Iterator[str] | None:
-    """The rows as CSV lines made by PostgreSQL (see ``csv_sql``), a chunk at a
-    time; None where the Python path must make them."""
+) -> QuerySet | None:
+    """The rows as CSV lines made by PostgreSQL (see ``csv_sql``); None where
+    the Python path must make them."""
     if connections[queryset.db].vendor != "postgresql":
         return None
     try:
@@ -166,8 +171,7 @@ def _lines_from_the_database(
         lines.query.get_compiler(lines.db).as_sql()
     except Unsupported:
         return None
-
-    return ("".join(chunk) for chunk in _chunks_of(lines))
+    return lines
 
 
 def _with_many(
@@ -230,6 +234,8 @@ class CsvExportMixin(viewsets.GenericViewSet):
         renderers_ = super().get_renderers()
         if self.action in self.csv_actions:
             renderers_.append(CsvRenderer())
+        if self.action == "export":
+            renderers_.append(JsonLinesRenderer())
         return renderers_
 
     def csv_header(self, extra: Sequence[serializers.Field] = ()) -> list[str]:
@@ -246,7 +252,9 @@ class CsvExportMixin(viewsets.GenericViewSet):
         page = self.paginate_queryset(queryset)
         keys = [record.pk for record in page] if page is not None else queryset.values("pk")
         extra = self.csv_extra()
-        rows = _rows(queryset.filter(pk__in=keys), self.csv_columns, self.csv_many, extra)
+        page_queryset = queryset.filter(pk__in=keys)
+        chunk = list(_values(page_queryset, self.csv_columns))
+        rows = _rows(page_queryset, [chunk], self.csv_many, extra)
         response = HttpResponse(
             csv_text(self.csv_header(extra), rows), content_type=CSV_CONTENT_TYPE
         )
@@ -254,26 +262,115 @@ class CsvExportMixin(viewsets.GenericViewSet):
         return response
 
     @extend_schema(
-        summary="Download every matching record as CSV",
+        summary="Download every matching record as CSV or JSON Lines",
         description=(
-            "Streams all records that match the filters (not one page) as CSV: a header "
-            "row, RFC 4180 quoting, UTF-8; many-valued columns are joined with |; cells "
-            "that a spreadsheet would run as a formula start with an apostrophe."
+            "Streams all records that match the filters (not one page). CSV by default: a "
+            "header row, RFC 4180 quoting, UTF-8; many-valued columns are joined with |; "
+            "cells that a spreadsheet would run as a formula start with an apostrophe. "
+            "With `format=jsonl` (or `Accept: application/jsonl`), one JSON object a line, "
+            "keyed by the CSV's headers. The rows are read in one snapshot of the data: "
+            "`X-Total-Count` and the file name give their number before the first byte, "
+            "so a file with fewer rows (or a chunked body that never ended) was cut."
         ),
-        responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV")},
+        responses={
+            (200, "text/csv"): OpenApiResponse(
+                OpenApiTypes.STR, description="Every matching record."
+            ),
+            (200, JSONL_CONTENT_TYPE): OpenApiResponse(OpenApiTypes.STR),
+        },
         filters=True,
     )
     @action(detail=False, methods=["get"], pagination_class=None)
-    def export(self, request: Request, *args: Any, **kwargs: Any) -> StreamingHttpResponse:
+    def export(self, request: Request, *args: Any, **kwargs: Any) -> SlotStreamingHttpResponse:
         queryset = self.filter_queryset(self.get_queryset())
+        queryset = queryset.using(queryset.db)  # the count and the rows on one database
+        jsonl = getattr(request.accepted_renderer, "format", None) == "jsonl"
+        values, body = self.export_jsonl(queryset) if jsonl else self.export_csv(queryset)
+        slot = EXPORT_STREAMS.take()
+        try:
+            count, chunks = counted_in_one_snapshot(queryset, values, body)
+        except BaseException:
+            slot.release()
+            raise
+        response = SlotStreamingHttpResponse(
+            chunks, slot=slot, content_type=JSONL_CONTENT_TYPE if jsonl else CSV_CONTENT_TYPE
+        )
+        extension = "jsonl" if jsonl else "csv"
+        filename = f"{self.basename}s-{count}-records.{extension}"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["X-Total-Count"] = str(count)
+        return response
+
+    def export_csv(self, queryset: QuerySet) -> tuple[QuerySet, Body]:
+        """What to read and how its chunks become the CSV's bytes."""
         extra = self.csv_extra()
         # PostgreSQL writes the declared columns; a serializer's own fields need Python.
         lines = (
             None if extra else _lines_from_the_database(queryset, self.csv_columns, self.csv_many)
         )
-        if lines is None:
-            rows = _rows(queryset, self.csv_columns, self.csv_many, extra)
-            chunks = csv_chunks(self.csv_header(extra), rows)
-        else:
-            chunks = itertools.chain([csv_text(self.csv_header(), ())], lines)
-        return streaming_csv_response(f"{self.basename}s.csv", chunks)
+        if lines is not None:
+            first = csv_text(self.csv_header(), ()).encode()
+            return lines, lambda chunks: itertools.chain(
+                [first], ("".join(chunk).encode() for chunk in chunks)
+            )
+        many, header = self.csv_many, self.csv_header(extra)
+        return _values(queryset, self.csv_columns), lambda chunks: (
+            chunk.encode() for chunk in csv_chunks(header, _rows(queryset, chunks, many, extra))
+        )
+
+    def export_jsonl(self, queryset: QuerySet) -> tuple[QuerySet, Body]:
+        """What to read and how its chunks become JSON Lines: the CSV's columns."""
+        extra = self.csv_extra()
+        many, header = self.csv_many, self.csv_header(extra)
+        return _values(queryset, self.csv_columns), lambda chunks: jsonl_chunks(
+            header, _rows(queryset, chunks, many, extra)
+        )
+
+
+# How an export turns the chunks of rows it reads into the bytes it sends.
+Body = Callable[[Iterator[list[Any]]], Iterator[bytes]]
+
+
+def counted_in_one_snapshot(
+    queryset: QuerySet, values: QuerySet, body: Body
+) -> tuple[int, Generator[bytes, None, None]]:
+    """How many rows ``queryset`` has, and the bytes ``body`` makes of the rows
+    of ``values`` (the same records), read in one transaction that sees one
+    snapshot of the data: the number announced up front is the number of rows
+    sent, whatever is written meanwhile.
+
+    PostgreSQL's default (READ COMMITTED) takes a snapshot per statement; its
+    REPEATABLE READ keeps the first one. SQLite's transaction is one snapshot.
+    The transaction stays open while the bytes are read, until the response
+    closes the generator.
+    """
+    stream = _snapshot(queryset, values, body)
+    count = next(stream)
+    assert isinstance(count, int)
+    return count, cast(Generator[bytes, None, None], stream)
+
+
+def _snapshot(
+    queryset: QuerySet, values: QuerySet, body: Body
+) -> Generator[int | bytes, None, None]:
+    connection = connections[queryset.db]
+    # Inside a transaction already (a test's), the isolation level is that one's.
+    outermost = not connection.in_atomic_block
+    with transaction.atomic(using=queryset.db, savepoint=False):
+        if outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield queryset.count()
+        # This generator owns the cursor: closing it (the response does, when
+        # the client has everything or has gone) closes the cursor before the
+        # transaction ends, whichever of the generators made from it is
+        # where the export stopped.
+        chunks = _chunks_of(values)
+        try:
+            yield from body(chunks)
+        except GeneratorExit:
+            # The client went away. A read has nothing to undo: leaving the
+            # block normally keeps an enclosing transaction usable.
+            pass
+        finally:
+            chunks.close()

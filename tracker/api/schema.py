@@ -251,15 +251,21 @@ def csv_content_is_text(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]
     """Describe CSV bodies as CSV text, not as the JSON structure they flatten.
 
     drf-spectacular lists every renderer's media type with the JSON schema;
-    CSV answers (lists, exports, errors asked for as CSV) are plain text.
+    CSV answers (lists, exports, errors asked for as CSV) are plain text, and
+    so are the JSON Lines of an export.
     """
     for path in result.get("paths", {}).values():
         for operation in path.values():
-            for response in operation.get("responses", {}).values():
+            for code, response in operation.get("responses", {}).items():
                 content = response.get("content", {})
                 if "text/csv" in content:
                     content["text/csv"] = {
                         "schema": {"type": "string", "description": "CSV with a header row."}
+                    }
+                # An error in JSON Lines is one line holding the JSON error body.
+                if "application/jsonl" in content and code.startswith("2"):
+                    content["application/jsonl"] = {
+                        "schema": {"type": "string", "description": "One JSON object a line."}
                     }
     return result
 
@@ -273,13 +279,18 @@ def reason_phrase(code: int) -> str:
     return RFC_9110_PHRASES.get(code) or HTTPStatus(code).phrase
 
 
+# The media types beside JSON that an error answer can take, and their names' suffixes.
+TEXT_FORMS = (("text/csv", "Csv"), ("application/jsonl", "Jsonl"))
+
+
 def share_error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     """Give each generic error answer (401 and up) once, under components/responses.
 
     Those answers read the same in every operation that can give them (only the
-    operations that can answer in CSV add a text/csv form), so each operation
-    refers to them (NotFound, NotFoundOrCsv, ...). The 400s differ by operation
-    and stay in place. Runs last: the hooks before it add headers to these answers.
+    operations that can answer in CSV or JSON Lines add those forms), so each
+    operation refers to them (NotFound, NotFoundOrCsv, NotFoundOrCsvOrJsonl, ...).
+    The 400s differ by operation and stay in place. Runs last: the hooks before
+    it add headers to these answers.
     """
     shared = result.setdefault("components", {}).setdefault("responses", {})
     for path in result.get("paths", {}).values():
@@ -290,7 +301,8 @@ def share_error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, An
                     continue
                 phrase = reason_phrase(int(code))
                 name = phrase.title().replace(" ", "").replace("-", "")
-                name += "OrCsv" if "text/csv" in response.get("content", {}) else ""
+                content = response.get("content", {})
+                name += "".join(f"Or{label}" for media, label in TEXT_FORMS if media in content)
                 answer = {**response, "description": phrase}
                 if shared.setdefault(name, answer) == answer:
                     responses[code] = {"$ref": f"#/components/responses/{name}"}

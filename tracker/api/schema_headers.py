@@ -27,6 +27,21 @@ LIST_HEADERS = {
     },
 }
 
+EXPORT_HEADERS = {
+    "X-Total-Count": {
+        "schema": {"type": "integer"},
+        "description": (
+            "The number of records the body holds, counted in the snapshot they are "
+            "read from and sent before them: a body with fewer was cut."
+        ),
+    },
+    "Content-Disposition": {
+        "schema": {"type": "string"},
+        "description": 'attachment; filename="positions-1000-records.csv": the count again, '
+        "where a person opening the file sees it.",
+    },
+}
+
 
 def validator_headers(etag: str, last_modified: str) -> dict[str, Any]:
     """The ETag and Last-Modified headers of an answer, described."""
@@ -105,7 +120,8 @@ IF_MATCH = header(
 
 
 def document_http_headers(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-    """Add the paging, conditional-request, idempotency and retry headers where they apply."""
+    """Add the paging, export, conditional-request, idempotency and retry headers
+    where they apply."""
     conditional = conditional_lists()
     for address, path in result.get("paths", {}).items():
         for method, operation in path.items():
@@ -118,6 +134,8 @@ def document_http_headers(result: dict[str, Any], **kwargs: Any) -> dict[str, An
                     responses["200"]["headers"].update(PAGE_HEADERS)
                     responses["304"] = {"description": "Not modified: your copy is current."}
                     parameters += [IF_NONE_MATCH, IF_MODIFIED_SINCE]
+            elif method == "get" and operation_id.endswith("_export_retrieve"):
+                responses["200"].setdefault("headers", {}).update(EXPORT_HEADERS)
             elif method == "get" and is_detail_of(address, conditional) and "200" in responses:
                 responses["200"].setdefault("headers", {}).update(DETAIL_HEADERS)
                 responses["304"] = {"description": "Not modified: your copy is current."}

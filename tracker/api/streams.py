@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from typing import Any
 
 from django.conf import settings
@@ -58,8 +58,9 @@ EXPORT_STREAMS = StreamSlots()
 
 
 class SlotStreamingHttpResponse(StreamingHttpResponse):
-    """A StreamingHttpResponse that takes a slot of ``streams`` (or raises
-    ExportsBusy) and gives it back when it is closed.
+    """A StreamingHttpResponse that holds ``slot`` (taken with
+    ``EXPORT_STREAMS.take()``, before the work of the response begins) and
+    gives it back when it is closed.
 
     The slot is given back as soon as the last byte has been produced, and in
     any case when the response is closed: the WSGI server closes every response
@@ -69,19 +70,26 @@ class SlotStreamingHttpResponse(StreamingHttpResponse):
     """
 
     def __init__(
-        self, streaming_content: Iterable[bytes] = (), *args: Any, streams: StreamSlots,
+        self,
+        streaming_content: Generator[bytes, None, None],
+        *args: Any,
+        slot: Slot,
         **kwargs: Any,
-    ) -> None:  # fmt: skip
-        slot = streams.take()
+    ) -> None:
         super().__init__(released_at_end(streaming_content, slot), *args, **kwargs)
         self.slot = slot
+        self.chunks = streaming_content
         weakref.finalize(self, slot.release)
 
     def close(self) -> None:
         try:
-            super().close()
+            # The content first: its transaction and cursor end now, before
+            # request_finished looks at the connection, whether or not the
+            # body was ever read.
+            self.chunks.close()
         finally:
             self.slot.release()
+            super().close()
 
 
 def released_at_end(content: Iterable[bytes], slot: Slot) -> Iterator[bytes]:

@@ -1,0 +1,125 @@
+"""An export says up front how many rows it holds, sends exactly that many, and
+comes as JSON Lines with the same columns and filters as its CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import threading
+from typing import Any
+
+import orjson
+import pytest
+from django.db import connection
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from tests.factories import make_event, make_position, make_source
+from tests.resources import RESOURCES, Resource
+
+pytestmark = pytest.mark.django_db
+
+
+def body(response: Any) -> bytes:
+    assert response.status_code == 200, response.content
+    return b"".join(response.streaming_content)
+
+
+def csv_rows(response: Any) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(body(response).decode())))
+
+
+def json_lines(response: Any) -> list[dict[str, Any]]:
+    assert response["Content-Type"] == "application/jsonl"
+    return [orjson.loads(line) for line in body(response).splitlines()]
+
+
+@pytest.mark.parametrize("resource", RESOURCES, ids=lambda r: r.basename)
+def test_every_export_announces_the_rows_it_sends_in_both_formats(
+    api_client: APIClient, resource: Resource
+) -> None:
+    for _ in range(3):
+        resource.make()
+    url = reverse(f"api:{resource.basename}-export")
+    # Each read to its end, as a client does: an export holds a stream until then.
+    as_csv = api_client.get(url)
+    rows = csv_rows(as_csv)
+    as_jsonl = api_client.get(url, {"format": "jsonl"})
+    lines = json_lines(as_jsonl)
+    assert json_lines(api_client.get(url, HTTP_ACCEPT="application/jsonl")) == lines
+    assert as_csv["X-Total-Count"] == as_jsonl["X-Total-Count"] == "3"
+    assert as_jsonl["Content-Disposition"] == (
+        f'attachment; filename="{resource.basename}s-3-records.jsonl"'
+    )
+    assert len(rows) == len(lines) == 3
+    # The same columns, in the same order, for the same records.
+    assert [list(line) for line in lines] == [list(row) for row in rows]
+    assert [str(line["id"]) for line in lines] == [row["id"] for row in rows]
+
+
+def test_json_lines_keep_json_types(api_client: APIClient) -> None:
+    source = make_source()
+    position = make_position(stance="threaten", sources=[source])
+    [line] = json_lines(api_client.get(reverse("api:position-export"), {"format": "jsonl"}))
+    assert line["id"] == position.pk
+    assert line["stance"] == "threaten"
+    assert line["source_ids"] == [source.pk]
+    assert line["stated_on"] is None
+    assert line["created_at"].startswith(str(position.created_at.year))
+
+
+def test_json_lines_follow_the_filters(api_client: APIClient) -> None:
+    event = make_event()
+    for stance in ("condemn", "condemn", "justify"):
+        make_position(event=event, stance=stance)
+    response = api_client.get(
+        reverse("api:position-export"), {"format": "jsonl", "stance": "condemn"}
+    )
+    assert response["X-Total-Count"] == "2"
+    assert {line["stance"] for line in json_lines(response)} == {"condemn"}
+
+
+def test_a_bad_filter_is_one_json_line_naming_the_field(api_client: APIClient) -> None:
+    response = api_client.get(
+        reverse("api:position-export"), {"format": "jsonl", "stance": "applaud"}
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/jsonl"
+    [line] = response.content.splitlines()
+    error = orjson.loads(line)
+    assert error["errors"][0]["attr"] == "stance"
+
+
+def test_an_empty_export_says_zero(api_client: APIClient) -> None:
+    response = api_client.get(reverse("api:source-export"))
+    assert response["X-Total-Count"] == "0"
+    assert response["Content-Disposition"] == 'attachment; filename="sources-0-records.csv"'
+    assert csv_rows(response) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rows_written_during_an_export_do_not_change_what_it_sends(
+    api_client: APIClient,
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite lets one writer in at a time; the snapshot is PostgreSQL's")
+    for number in range(50):
+        make_source(title=f"Source {number}")
+    response: Any = api_client.get(reverse("api:source-export"))
+    chunks = iter(response.streaming_content)
+    received = [next(chunks)]  # the export has begun reading
+
+    def write_elsewhere() -> None:
+        # Another connection, as another request's would be.
+        make_source(title="Written during the export")
+        connection.close()
+
+    writer = threading.Thread(target=write_elsewhere)
+    writer.start()
+    writer.join()
+    received += list(chunks)
+    rows = list(csv.DictReader(io.StringIO(b"".join(received).decode())))
+    assert response["X-Total-Count"] == "50"
+    assert len(rows) == 50
+    assert "Written during the export" not in {row["title"] for row in rows}
+    response.close()
