@@ -171,39 +171,40 @@ def test_awkward_text_is_written_alike_by_both_paths(api_client: APIClient) -> N
     assert {row["actor_name"] for row in rows} == {"'=Actor"}
 
 
-def test_postgresql_writes_the_lines_of_a_position_export(api_client: APIClient) -> None:
+def test_the_database_writes_the_lines_of_a_position_export(api_client: APIClient) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    if connection.vendor != "postgresql":
-        pytest.skip("the lines are made by PostgreSQL only")
     make_position(sources=[make_source(), make_source()])
     with CaptureQueriesContext(connection) as queries:
         export = csv_body(api_client.get(reverse("api:position-export")))
     assert len(export.splitlines()) == 2
     count, rows = [query["sql"] for query in queries if "responses_position" in query["sql"]]
     assert "COUNT(" in count
-    assert "array_to_string" in rows  # the sources are in the same query
+    # The sources are in the same query, and the line ends there.
+    joined = "array_to_string" if connection.vendor == "postgresql" else "group_concat"
+    assert joined in rows
+    assert CRLF[connection.vendor] in rows
 
 
-# The resources whose export lines PostgreSQL writes; the others have a column
-# it does not (JSON, decimals) and are written by Python.
+# How each database's query writes the line's end.
+CRLF = {"postgresql": "E'\\r\\n'", "sqlite": "char(13, 10)"}
+# The resources whose export lines the database writes; the others have a column
+# it does not (JSON, decimals, booleans) and are written by Python.
 LINES_FROM_THE_DATABASE = {"membership", "conflict", "position", "source", "status-change"}
 
 
 @pytest.mark.parametrize("resource", RESOURCES, ids=lambda r: r.basename)
-def test_postgresql_writes_the_export_lines_of_the_resources_it_can(
+def test_the_database_writes_the_export_lines_of_the_resources_it_can(
     api_client: APIClient, resource: Resource
 ) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    if connection.vendor != "postgresql":
-        pytest.skip("the lines are made by PostgreSQL only")
     resource.make()
     with CaptureQueriesContext(connection) as queries:
         csv_body(api_client.get(reverse(f"api:{resource.basename}-export")))
-    made_by_the_database = any("E'\\r\\n'" in query["sql"] for query in queries)
+    made_by_the_database = any(CRLF[connection.vendor] in query["sql"] for query in queries)
     assert made_by_the_database is (resource.basename in LINES_FROM_THE_DATABASE)
 
 

@@ -4,6 +4,7 @@ comes as JSON Lines with the same columns and filters as its CSV."""
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import threading
 from typing import Any
@@ -123,3 +124,37 @@ def test_rows_written_during_an_export_do_not_change_what_it_sends(
     assert len(rows) == 50
     assert "Written during the export" not in {row["title"] for row in rows}
     response.close()
+
+
+@pytest.mark.parametrize("resource", RESOURCES, ids=lambda r: r.basename)
+def test_json_lines_made_by_the_database_are_the_ones_python_makes(
+    api_client: APIClient, resource: Resource, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for _ in range(3):
+        resource.make()
+    url = reverse(f"api:{resource.basename}-export")
+    made = json_lines(api_client.get(url, {"format": "jsonl"}))
+    monkeypatch.setattr("tracker.api.export._lines_from_the_database", lambda *args: None)
+    assert json_lines(api_client.get(url, {"format": "jsonl"})) == made
+
+
+def test_awkward_values_keep_their_json_form(api_client: APIClient) -> None:
+    from responses.models import Position
+
+    quote = 'He said "no",\r\nthen =1+1 \\ Україна \u2028'
+    sources = sorted([make_source(), make_source()], key=lambda source: source.pk)
+    with_sources = make_position(quote=quote, sources=sources)
+    plain = make_position(quote="")
+    plain.sources.clear()
+    exact = datetime.datetime(2024, 5, 1, 12, 0, tzinfo=datetime.UTC)
+    Position.objects.filter(pk=plain.pk).update(created_at=exact)
+    lines = {
+        line["id"]: line
+        for line in json_lines(api_client.get(reverse("api:position-export"), {"format": "jsonl"}))
+    }
+    assert lines[with_sources.pk]["quote"] == quote
+    assert lines[with_sources.pk]["source_ids"] == [source.pk for source in sources]
+    with_sources.refresh_from_db()
+    assert lines[with_sources.pk]["created_at"] == with_sources.created_at.isoformat()
+    assert lines[plain.pk]["source_ids"] == []
+    assert lines[plain.pk]["created_at"] == "2024-05-01T12:00:00+00:00"

@@ -29,7 +29,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 
 from tracker.api.csv import CSV_CONTENT_TYPE, csv_chunks, csv_text
-from tracker.api.csv_sql import Unsupported, csv_lines_sql
+from tracker.api.export_sql import CsvLine, JsonLine, Unsupported, lines_sql
 from tracker.api.jsonl import JSONL_CONTENT_TYPE, JsonLinesRenderer, jsonl_chunks
 from tracker.api.streams import EXPORT_STREAMS, SlotStreamingHttpResponse
 from tracker.declarations import MANY, Flat, Resource, flat_fields
@@ -159,14 +159,15 @@ def _shown(field: serializers.Field, record: Any) -> Any:
 
 
 def _lines_from_the_database(
-    queryset: QuerySet, columns: Sequence[CsvColumn], many: Sequence[CsvMany]
+    line: type[CsvLine | JsonLine],
+    queryset: QuerySet,
+    columns: Sequence[CsvColumn],
+    many: Sequence[CsvMany],
 ) -> QuerySet | None:
-    """The rows as CSV lines made by PostgreSQL (see ``csv_sql``); None where
+    """The rows as lines made by the database (see ``export_sql``); None where
     the Python path must make them."""
-    if connections[queryset.db].vendor != "postgresql":
-        return None
     try:
-        lines = csv_lines_sql(queryset, columns, many)
+        lines = lines_sql(line, queryset, columns, many)
         # Compiled now, for the database it will run on, so that Unsupported is raised here.
         lines.query.get_compiler(lines.db).as_sql()
     except Unsupported:
@@ -304,16 +305,12 @@ class CsvExportMixin(viewsets.GenericViewSet):
     def export_csv(self, queryset: QuerySet) -> tuple[QuerySet, Body]:
         """What to read and how its chunks become the CSV's bytes."""
         extra = self.csv_extra()
-        # PostgreSQL writes the declared columns; a serializer's own fields need Python.
-        lines = (
-            None if extra else _lines_from_the_database(queryset, self.csv_columns, self.csv_many)
-        )
+        header = self.csv_header(extra)
+        lines = self.lines_from_the_database(CsvLine, queryset, extra)
         if lines is not None:
-            first = csv_text(self.csv_header(), ()).encode()
-            return lines, lambda chunks: itertools.chain(
-                [first], ("".join(chunk).encode() for chunk in chunks)
-            )
-        many, header = self.csv_many, self.csv_header(extra)
+            first = csv_text(header, ()).encode()
+            return lines, lambda chunks: itertools.chain([first], _joined(chunks))
+        many = self.csv_many
         return _values(queryset, self.csv_columns), lambda chunks: (
             chunk.encode() for chunk in csv_chunks(header, _rows(queryset, chunks, many, extra))
         )
@@ -321,10 +318,26 @@ class CsvExportMixin(viewsets.GenericViewSet):
     def export_jsonl(self, queryset: QuerySet) -> tuple[QuerySet, Body]:
         """What to read and how its chunks become JSON Lines: the CSV's columns."""
         extra = self.csv_extra()
+        lines = self.lines_from_the_database(JsonLine, queryset, extra)
+        if lines is not None:
+            return lines, _joined
         many, header = self.csv_many, self.csv_header(extra)
         return _values(queryset, self.csv_columns), lambda chunks: jsonl_chunks(
             header, _rows(queryset, chunks, many, extra)
         )
+
+    def lines_from_the_database(
+        self, line: type[CsvLine | JsonLine], queryset: QuerySet, extra: Sequence[Any]
+    ) -> QuerySet | None:
+        # The database writes the declared columns; a serializer's own fields need Python.
+        if extra:
+            return None
+        return _lines_from_the_database(line, queryset, self.csv_columns, self.csv_many)
+
+
+def _joined(chunks: Iterator[list[str]]) -> Iterator[bytes]:
+    """Each chunk of lines made by the database, as one piece of the body."""
+    return ("".join(chunk).encode() for chunk in chunks)
 
 
 # How an export turns the chunks of rows it reads into the bytes it sends.
