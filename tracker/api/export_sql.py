@@ -62,7 +62,9 @@ class PostgreSQL:
         return f"ascii({sql})"
 
     def needs_quotes(self, sql: str) -> str:
-        return rf"""{sql} ~ '[",\r\n]'"""
+        # Four strpos() cost half of one regular expression ('[",\r\n]').
+        found = [f"strpos({sql}, {char}) > 0" for char in ("','", "'\"'", r"E'\r'", r"E'\n'")]
+        return "(" + " OR ".join(found) + ")"
 
     def integer(self, sql: str) -> str:
         return f"({sql})::text"
