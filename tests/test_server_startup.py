@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -91,3 +92,14 @@ def test_production_refuses_a_missing_or_weak_secret_key(key: str) -> None:
     result = run_python("import django; django.setup()", DEBUG="false", SECRET_KEY=key)
     assert result.returncode != 0
     assert "SECRET_KEY must be set in production" in result.stderr
+
+
+def test_the_key_the_refusal_suggests_is_accepted_and_safe_in_an_env_file() -> None:
+    refused = manage("check")
+    suggested = re.search(r"Generate one with: python -c '([^']*)'", refused.stderr)
+    assert suggested, refused.stderr
+    key = run_python(suggested.group(1)).stdout.strip()
+    # Nothing a shell sourcing .env, or sed, would read as syntax.
+    assert re.fullmatch(r"[A-Za-z0-9_-]{50,}", key)
+    accepted = run_python("import django; django.setup()", SECRET_KEY=key)
+    assert accepted.returncode == 0, accepted.stderr

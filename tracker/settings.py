@@ -46,9 +46,8 @@ if not DEBUG and (
     raise ImproperlyConfigured(
         "SECRET_KEY must be set in production (DEBUG is off) to a random value of at "
         "least 50 characters. Generate one with: "
-        "python -c 'from django.core.management.utils import get_random_secret_key; "
-        "print(get_random_secret_key())'. For development, set DEBUG=true instead "
-        "(the Makefile's targets do)."
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'. "
+        "For development, set DEBUG=true instead (the Makefile's targets do)."
     )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
