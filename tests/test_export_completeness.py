@@ -11,11 +11,13 @@ from typing import Any
 
 import orjson
 import pytest
-from django.db import connection
+from django.core.signals import request_finished
+from django.db import close_old_connections, connection
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from tests.factories import make_event, make_position, make_source
+from responses.models import Source
+from tests.factories import make_actor, make_conflict, make_event, make_position, make_source
 from tests.resources import RESOURCES, Resource
 
 pytestmark = pytest.mark.django_db
@@ -158,3 +160,49 @@ def test_awkward_values_keep_their_json_form(api_client: APIClient) -> None:
     assert lines[with_sources.pk]["created_at"] == with_sources.created_at.isoformat()
     assert lines[plain.pk]["source_ids"] == []
     assert lines[plain.pk]["created_at"] == "2024-05-01T12:00:00+00:00"
+
+
+def test_head_gives_the_count_and_the_file_name_without_the_rows(
+    api_client: APIClient, django_assert_num_queries: Any
+) -> None:
+    for _ in range(4):
+        make_source()
+    with django_assert_num_queries(1):  # the count
+        response = api_client.head(reverse("api:source-export"), {"format": "jsonl"})
+    assert response.status_code == 200
+    assert response["X-Total-Count"] == "4"
+    assert response["Content-Disposition"] == 'attachment; filename="sources-4-records.jsonl"'
+    assert response.content == b""
+
+
+def test_an_export_closed_before_its_rows_leaves_the_transaction_around_it_usable(
+    api_client: APIClient,
+) -> None:
+    # Inside this test's transaction, as under ATOMIC_REQUESTS.
+    make_source()
+    response = api_client.get(reverse("api:source-export"))
+    # As Django's test client closes a response: without closing the
+    # connection, which would end the test's transaction.
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+    assert Source.objects.count() == 1
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_a_record_matched_by_two_slugs_is_one_row_ranked_or_not(
+    api_client: APIClient, fmt: str
+) -> None:
+    first, second = make_actor(slug="first"), make_actor(slug="second")
+    for number in range(3):
+        make_conflict(name=f"War {number}", summary="A war").parties.set([first, second])
+    filters = {"party": ["first", "second"], "q": "war", "ordering": "-relevance"}
+    listed = api_client.get(reverse("api:conflict-list"), filters)
+    assert listed.status_code == 200
+    assert listed.json()["count"] == 3
+    response = api_client.get(reverse("api:conflict-export"), {**filters, "format": fmt})
+    lines = body(response).splitlines()
+    assert response["X-Total-Count"] == "3"
+    assert len(lines) == 3 + (fmt == "csv")

@@ -91,3 +91,22 @@ def test_a_response_matrix_reads_its_event_and_positions_on_the_replica(
     assert matrix["totals"]["total"] == 1
     assert len(on_replica) == 2
     assert len(primary) == 0
+
+
+def test_an_export_reads_everything_on_the_replica_it_started_on(
+    replica: str, api_client: APIClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The count, the rows and the many-valued columns are one snapshot: when
+    # the router would pick another database half-way, the export stays put.
+    event = make_event()
+    event.participants.set([make_actor(), make_actor()])
+    picks = iter([replica])
+    monkeypatch.setattr(
+        ReplicaRouter, "db_for_read", lambda self, model, **hints: next(picks, "default")
+    )
+    with queries_on("default") as primary, queries_on(replica) as on_replica:
+        response = api_client.get(reverse("api:event-export"))
+        body = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    assert len(body.splitlines()) == 2
+    assert any("participant" in query["sql"] for query in on_replica.captured_queries)
+    assert [query["sql"] for query in primary.captured_queries] == []

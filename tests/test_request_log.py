@@ -71,6 +71,7 @@ def test_every_line_of_a_request_is_json_with_its_id(ready_environment: dict[str
 
 
 UNAVAILABLE = """
+import logging
 import django
 django.setup()
 from unittest import mock
@@ -81,11 +82,13 @@ from actors.api.views import ActorViewSet
 with mock.patch.object(ActorViewSet, "list", return_value=Response(status=503)):
     client = Client(HTTP_HOST="tracker.example.org")
     response = client.get("/api/v1/actors/", secure=True)
+# As gunicorn does for an error in a streamed body: after the response is closed.
+logging.getLogger("gunicorn.error").error("Error handling request /api/v1/actors/")
 print(response.status_code, response["X-Request-ID"])
 """
 
 
-def test_django_s_own_line_for_an_error_answer_carries_the_id(
+def test_lines_written_after_the_middleware_answered_carry_the_id(
     ready_environment: dict[str, str],
 ) -> None:
     # Django writes it after the middleware has answered, as the response leaves.
@@ -96,6 +99,8 @@ def test_django_s_own_line_for_an_error_answer_carries_the_id(
     [error] = [line for line in json_lines(result.stderr) if line["logger"] == "django.request"]
     assert error["message"] == "Service Unavailable: /api/v1/actors/"
     assert error["request_id"] == request_id
+    [server] = [line for line in json_lines(result.stderr) if line["logger"] == "gunicorn.error"]
+    assert server["request_id"] == request_id
 
 
 def test_text_lines_name_the_request_id_too(ready_environment: dict[str, str]) -> None:

@@ -67,19 +67,17 @@ class RequestIdMiddleware:
     The line is written when the view has answered: for a streamed answer (an
     export) that is when the first bytes leave, and ``ms`` is the time to them.
 
-    The id stays set until the response is closed (``request_finished``), not
-    only while the middleware runs: Django logs a 4xx or 5xx answer
-    (``django.request``) after the middleware has returned, and a streamed
-    body is produced after it too.
+    The id stays set after the middleware has returned, until the thread (or
+    task) serves its next request: Django logs a 4xx or 5xx answer
+    (``django.request``) after the middleware, a streamed body is made after
+    it, and gunicorn logs an error in that body after closing the response.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         from django.conf import settings
-        from django.core.signals import request_finished
 
         self.get_response = get_response
         self.reporting = bool(settings.SENTRY_DSN)
-        request_finished.connect(forget_request_id, dispatch_uid="tracker.request_log")
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         sent = request.headers.get(HEADER, "")
@@ -106,8 +104,3 @@ class RequestIdMiddleware:
             },
         )
         return response
-
-
-def forget_request_id(**kwargs: Any) -> None:
-    """Lines written between requests (by the server, say) belong to none."""
-    request_id.set(NO_REQUEST)

@@ -19,9 +19,10 @@ from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Se
 from dataclasses import dataclass
 from typing import Any, ClassVar, cast
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
 from django.db.models import QuerySet
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import renderers, serializers, viewsets
@@ -170,7 +171,8 @@ def _lines_from_the_database(
         lines = lines_sql(line, queryset, columns, many)
         # Compiled now, for the database it will run on, so that Unsupported is raised here.
         lines.query.get_compiler(lines.db).as_sql()
-    except Unsupported:
+    except (Unsupported, EmptyResultSet):
+        # EmptyResultSet: a filter that can match nothing; Python reads no rows.
         return None
     return lines
 
@@ -189,7 +191,9 @@ def _with_many(
         target = f"{other}_id" if column.field == "pk" else f"{other}__{column.field}"
         link = (column.link,) if column.link else ()
         pairs = (
-            through._default_manager.filter(**{f"{own}_id__in": keys})
+            # On the export's database: inside its snapshot, not on another replica.
+            through._default_manager.using(queryset.db)
+            .filter(**{f"{own}_id__in": keys})
             .values_list(f"{own}_id", target, *link)
             .order_by(f"{own}_id", target, *link)
         )
@@ -282,10 +286,14 @@ class CsvExportMixin(viewsets.GenericViewSet):
         filters=True,
     )
     @action(detail=False, methods=["get"], pagination_class=None)
-    def export(self, request: Request, *args: Any, **kwargs: Any) -> SlotStreamingHttpResponse:
+    def export(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponseBase:
         queryset = self.filter_queryset(self.get_queryset())
         queryset = queryset.using(queryset.db)  # the count and the rows on one database
         jsonl = getattr(request.accepted_renderer, "format", None) == "jsonl"
+        content_type = JSONL_CONTENT_TYPE if jsonl else CSV_CONTENT_TYPE
+        if request.method == "HEAD":
+            # What the export would hold, without reading (or sending) its rows.
+            return self.described(HttpResponse(content_type=content_type), queryset.count(), jsonl)
         values, body = self.export_jsonl(queryset) if jsonl else self.export_csv(queryset)
         slot = EXPORT_STREAMS.take()
         try:
@@ -293,11 +301,12 @@ class CsvExportMixin(viewsets.GenericViewSet):
         except BaseException:
             slot.release()
             raise
-        response = SlotStreamingHttpResponse(
-            chunks, slot=slot, content_type=JSONL_CONTENT_TYPE if jsonl else CSV_CONTENT_TYPE
-        )
-        extension = "jsonl" if jsonl else "csv"
-        filename = f"{self.basename}s-{count}-records.{extension}"
+        response = SlotStreamingHttpResponse(chunks, slot=slot, content_type=content_type)
+        return self.described(response, count, jsonl)
+
+    def described(self, response: HttpResponseBase, count: int, jsonl: bool) -> HttpResponseBase:
+        """The export's count in its headers and in its file name."""
+        filename = f"{self.basename}s-{count}-records.{'jsonl' if jsonl else 'csv'}"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         response["X-Total-Count"] = str(count)
         return response
@@ -373,17 +382,19 @@ def _snapshot(
         if outermost and connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        yield queryset.count()
-        # This generator owns the cursor: closing it (the response does, when
-        # the client has everything or has gone) closes the cursor before the
-        # transaction ends, whichever of the generators made from it is
-        # where the export stopped.
-        chunks = _chunks_of(values)
         try:
-            yield from body(chunks)
+            yield queryset.count()
+            # This generator owns the cursor: closing it (the response does,
+            # when the client has everything or has gone) closes the cursor
+            # before the transaction ends, whichever of the generators made
+            # from it is where the export stopped.
+            chunks = _chunks_of(values)
+            try:
+                yield from body(chunks)
+            finally:
+                chunks.close()
         except GeneratorExit:
-            # The client went away. A read has nothing to undo: leaving the
-            # block normally keeps an enclosing transaction usable.
+            # The client went away, before the rows or among them. A read has
+            # nothing to undo: leaving the block normally keeps an enclosing
+            # transaction usable.
             pass
-        finally:
-            chunks.close()

@@ -215,8 +215,14 @@ class JsonLine(_Line):
         headers += [column.header for column in self.many]
         items = [_json_value(sql, kind, dialect) for sql, kind in values]
         items += [column.json_list(dialect) for column in many]
-        pairs = [f"'{header}', {item}" for header, item in zip(headers, items, strict=True)]
+        pairs = [f"{_literal(header)}, {item}" for header, item in zip(headers, items, strict=True)]
         return f"{dialect.json_object(pairs)} || {dialect.newline}"
+
+
+def _literal(text: str) -> str:
+    """``text`` as an SQL string literal; its % doubled, since Django reads a
+    single % as the start of a parameter's placeholder."""
+    return "'" + text.replace("'", "''").replace("%", "%%") + "'"
 
 
 def _json_value(sql: str, kind: str, dialect: PostgreSQL) -> str:

@@ -63,8 +63,15 @@ class SlugFilter(filters.ModelMultipleChoiceFilter):
         records = list(value)
         if not records:
             return qs
-        qs = qs.filter(**{f"{self.relation}__in": records})
-        return qs.distinct() if self.distinct else qs
+        condition = {f"{self.relation}__in": records}
+        if not self.distinct:
+            return qs.filter(**condition)
+        # A record reached through two of the slugs is still one row: a
+        # semi-join (id IN (SELECT ...)) keeps it once without DISTINCT, which
+        # PostgreSQL refuses beside an ORDER BY on an expression it does not
+        # select (ordering=-relevance), and which would sort every row.
+        matching = qs.model._default_manager.filter(**condition).values("pk")
+        return qs.filter(pk__in=matching)
 
 
 class CountryFilter(filters.CharFilter):
