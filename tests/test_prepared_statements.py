@@ -64,7 +64,10 @@ def test_replicas_get_the_primarys_options_and_prepared_statements_can_be_turned
     options = database_options("true")
     assert options["default"]["server_side_binding"] is True
     assert options["default"]["prepare_threshold"] == 2
-    assert options["replica1"] == options["replica2"] == options["default"]
+    # And a short connection timeout, so that a replica that went away is seen quickly.
+    assert (
+        options["replica1"] == options["replica2"] == {**options["default"], "connect_timeout": 2}
+    )
 
     options = database_options("false")
     assert "server_side_binding" not in options["default"]

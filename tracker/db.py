@@ -11,7 +11,12 @@ unless it must see the primary's latest state:
   right after its write does not get a replica that has not replayed it yet
   (and the response cache does not store such a read under the new data
   version). The moment of the last write is shared through the cache and
-  read once per request (tracker.freshness.WriteRequestMiddleware).
+  read once per request (tracker.freshness.WriteRequestMiddleware);
+* when no replica is usable: a replica that does not answer, or is further
+  behind than ``REPLICA_MAX_LAG_SECONDS``, gets no reads until it is well
+  (``tracker.replica_health``). A safe request whose read failed on a
+  replica that went away meanwhile is answered again from the primary
+  (WriteRequestMiddleware).
 
 Migrations run on the primary only; the replicas receive them by streaming.
 """
@@ -21,16 +26,31 @@ from __future__ import annotations
 import contextvars
 import random
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 
+from tracker import replica_health
+
 _primary_only: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "tracker_primary_only", default=False
 )
+_read_on_a_replica: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "tracker_read_on_a_replica", default=False
+)
+
+
+@contextmanager
+def noting_replica_reads() -> Iterator[Callable[[], bool]]:
+    """Within the block, whether a read was sent to a replica (the function yielded)."""
+    token = _read_on_a_replica.set(False)
+    try:
+        yield _read_on_a_replica.get
+    finally:
+        _read_on_a_replica.reset(token)
 
 
 @contextmanager
@@ -59,6 +79,10 @@ class ReplicaRouter:
         aliases = replicas()
         if not aliases or _primary_only.get() or connections[DEFAULT_DB_ALIAS].in_atomic_block:
             return DEFAULT_DB_ALIAS
+        aliases = replica_health.usable(aliases)
+        if not aliases:
+            return DEFAULT_DB_ALIAS
+        _read_on_a_replica.set(True)
         return random.choice(aliases)
 
     def db_for_write(self, model: Any, **hints: Any) -> str:

@@ -92,12 +92,18 @@ class WriteRequestMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from tracker import db
+        from tracker import db, replica_health
 
         writing = request.method not in SAFE_METHODS
         pinned = writing or bool(db.replicas() and db.recently_written())
-        with db.primary_only(pinned):
+        with db.primary_only(pinned), db.noting_replica_reads() as read_on_a_replica:
             response = self.get_response(request)
+            if response.status_code == 503 and read_on_a_replica():
+                # A replica went away while this request read from it: a safe
+                # request is answered again, from the primary.
+                replica_health.check_again()
+                with db.primary_only():
+                    response = self.get_response(request)
         if writing and response.status_code < 400:
             _bump()
         return response

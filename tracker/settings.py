@@ -162,10 +162,17 @@ for _number, _url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[]), st
     DATABASES[_alias]["CONN_HEALTH_CHECKS"] = DATABASES["default"]["CONN_HEALTH_CHECKS"]
     DATABASES[_alias]["TEST"] = {"MIRROR": "default"}
     postgres_options(DATABASES[_alias])
+    if DATABASES[_alias]["ENGINE"] == "django.db.backends.postgresql":
+        # A standby that went away is noticed in seconds, not a TCP timeout.
+        DATABASES[_alias]["OPTIONS"]["connect_timeout"] = env.int(
+            "REPLICA_CONNECT_TIMEOUT", default=2
+        )
     DATABASE_REPLICAS.append(_alias)
 DATABASE_ROUTERS = ["tracker.db.ReplicaRouter"] if DATABASE_REPLICAS else []
 # After a write, reads stay on the primary this long (replicas replay with a lag).
 REPLICA_LAG_SECONDS = env.float("REPLICA_LAG_SECONDS", default=2.0)
+# A replica further behind than this (or not answering) gets no reads until it catches up.
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=5.0)
 
 REDIS_URL = env.str("REDIS_URL", default="")
 CACHES = {
