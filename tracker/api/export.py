@@ -1,4 +1,5 @@
-"""CSV for every list: the current page with ``?format=csv``, or every row with ``export/``.
+"""CSV for every list: the current page with ``?format=csv``, or every row with
+``export/`` (CSV, or JSON Lines with ``?format=jsonl``).
 
 Each viewset's columns come from its resource's declaration
 (``tracker.declarations``): flat columns (``csv_columns``: header and ORM
@@ -7,20 +8,21 @@ many-valued ones (``csv_many``: one query per chunk of rows). The headers
 follow the JSON names, flattened: ``actor`` becomes ``actor_slug``,
 ``actor_name``, ...
 
-``export/`` streams from a server-side cursor in chunks, so memory stays flat
-and the first bytes leave at once, however many rows match.
+``export/`` streams from a server-side cursor in chunks, counted and read in
+one snapshot (``tracker.api.snapshot``), so memory stays flat and the count
+is announced before the first byte, however many rows match. Where it can,
+the database writes each line (``tracker.api.export_sql``).
 """
 
 from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connections, transaction
 from django.db.models import QuerySet
 from django.http import HttpResponse, HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
@@ -32,10 +34,9 @@ from rest_framework.request import Request
 from tracker.api.csv import CSV_CONTENT_TYPE, csv_chunks, csv_text
 from tracker.api.export_sql import CsvLine, JsonLine, Unsupported, lines_sql
 from tracker.api.jsonl import JSONL_CONTENT_TYPE, JsonLinesRenderer, jsonl_chunks
+from tracker.api.snapshot import Body, counted_in_one_snapshot
 from tracker.api.streams import EXPORT_STREAMS, SlotStreamingHttpResponse
 from tracker.declarations import MANY, Flat, Resource, flat_fields
-
-CHUNK_SIZE = 2000
 
 
 @dataclass(frozen=True)
@@ -110,23 +111,6 @@ class CsvRenderer(renderers.BaseRenderer):
         if isinstance(data, str | bytes):
             return data.encode() if isinstance(data, str) else data
         return csv_text(["detail"], [[str(data)]]).encode()
-
-
-def _chunks_of(values: QuerySet) -> Generator[list[Any], None, None]:
-    """The rows of a ``values_list()`` queryset, ``CHUNK_SIZE`` at a time, from a
-    server-side cursor that is closed when the generator is.
-
-    Called inside a transaction (``counted_in_one_snapshot``): outside one, a
-    server-side cursor is declared WITH HOLD, and PostgreSQL then computes and
-    stores every row before the first is sent (seconds, for a million).
-    """
-    # A generator: closing it closes the cursor now, inside the transaction.
-    rows = cast(Generator[Any, None, None], values.iterator(chunk_size=CHUNK_SIZE))
-    try:
-        while chunk := list(itertools.islice(rows, CHUNK_SIZE)):
-            yield chunk
-    finally:
-        rows.close()
 
 
 def _values(queryset: QuerySet, columns: Sequence[CsvColumn]) -> QuerySet:
@@ -347,54 +331,3 @@ class CsvExportMixin(viewsets.GenericViewSet):
 def _joined(chunks: Iterator[list[str]]) -> Iterator[bytes]:
     """Each chunk of lines made by the database, as one piece of the body."""
     return ("".join(chunk).encode() for chunk in chunks)
-
-
-# How an export turns the chunks of rows it reads into the bytes it sends.
-Body = Callable[[Iterator[list[Any]]], Iterator[bytes]]
-
-
-def counted_in_one_snapshot(
-    queryset: QuerySet, values: QuerySet, body: Body
-) -> tuple[int, Generator[bytes, None, None]]:
-    """How many rows ``queryset`` has, and the bytes ``body`` makes of the rows
-    of ``values`` (the same records), read in one transaction that sees one
-    snapshot of the data: the number announced up front is the number of rows
-    sent, whatever is written meanwhile.
-
-    PostgreSQL's default (READ COMMITTED) takes a snapshot per statement; its
-    REPEATABLE READ keeps the first one. SQLite's transaction is one snapshot.
-    The transaction stays open while the bytes are read, until the response
-    closes the generator.
-    """
-    stream = _snapshot(queryset, values, body)
-    count = next(stream)
-    assert isinstance(count, int)
-    return count, cast(Generator[bytes, None, None], stream)
-
-
-def _snapshot(
-    queryset: QuerySet, values: QuerySet, body: Body
-) -> Generator[int | bytes, None, None]:
-    connection = connections[queryset.db]
-    # Inside a transaction already (a test's), the isolation level is that one's.
-    outermost = not connection.in_atomic_block
-    with transaction.atomic(using=queryset.db, savepoint=False):
-        if outermost and connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        try:
-            yield queryset.count()
-            # This generator owns the cursor: closing it (the response does,
-            # when the client has everything or has gone) closes the cursor
-            # before the transaction ends, whichever of the generators made
-            # from it is where the export stopped.
-            chunks = _chunks_of(values)
-            try:
-                yield from body(chunks)
-            finally:
-                chunks.close()
-        except GeneratorExit:
-            # The client went away, before the rows or among them. A read has
-            # nothing to undo: leaving the block normally keeps an enclosing
-            # transaction usable.
-            pass
