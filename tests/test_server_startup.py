@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.production import PRODUCTION, gunicorn, manage, run_python
+from tests.production import PRODUCTION, ROOT, gunicorn, manage, run_python
 
 
 @pytest.mark.parametrize("entry_point", ["tracker.wsgi", "tracker.asgi"])
@@ -40,6 +40,14 @@ def test_management_commands_run_as_production_and_runserver_as_development() ->
     assert "For development, set DEBUG=true" in refused.stderr
     # The development server turns DEBUG on (and so needs no key of its own).
     assert manage("runserver", "--help").returncode == 0
+
+
+def test_the_schema_is_generated_without_a_key(tmp_path: Path) -> None:
+    # A development command, as the docs give it: no DEBUG, no SECRET_KEY set.
+    schema = tmp_path / "openapi.yaml"
+    result = manage("spectacular", "--validate", "--fail-on-warn", "--file", str(schema))
+    assert result.returncode == 0, result.stderr
+    assert schema.read_text() == (ROOT / "openapi.yaml").read_text()
 
 
 def test_collectstatic_then_gunicorn_serves_in_that_natural_order(
