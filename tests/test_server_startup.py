@@ -93,6 +93,14 @@ def test_the_server_refuses_to_start_on_a_database_not_migrated(
     assert "Run `manage.py migrate`" in stderr
 
 
+def test_the_server_refuses_replicas_without_a_shared_cache(
+    ready_environment: dict[str, str],
+) -> None:
+    environment = {**ready_environment, "DATABASE_REPLICA_URLS": ready_environment["DATABASE_URL"]}
+    stderr = refusal(gunicorn("--check-config", **{**environment, "REDIS_URL": ""}))
+    assert "DATABASE_REPLICA_URLS is set without REDIS_URL" in stderr
+
+
 @pytest.mark.parametrize(
     "key", ["", "django-insecure-" + "k" * 60, "short-but-random-Zq81", "ab" * 40]
 )

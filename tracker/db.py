@@ -7,11 +7,10 @@ unless it must see the primary's latest state:
 * inside a write request (POST, PUT, PATCH, DELETE): the request validates
   and locks what it is about to change, on the primary;
 * inside a transaction on the primary (``transaction.atomic()``);
-* for ``REPLICA_LAG_SECONDS`` after any write, so that a client reading
-  right after its write does not get a replica that has not replayed it yet
-  (and the response cache does not store such a read under the new data
-  version). The moment of the last write is shared through the cache and
-  read once per request (tracker.freshness.WriteRequestMiddleware);
+* when no replica has replayed every write made before the request began
+  (tracker.freshness.WriteRequestMiddleware picks the replicas that have):
+  so a client reads its own writes, and the response cache never stores an
+  older state under a newer data version;
 * when no replica is usable: a replica that does not answer, or is further
   behind than ``REPLICA_MAX_LAG_SECONDS``, gets no reads until it is well
   (``tracker.replica_health``). A safe request whose read failed on a
@@ -25,7 +24,6 @@ from __future__ import annotations
 
 import contextvars
 import random
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -37,6 +35,9 @@ from tracker import replica_health
 
 _primary_only: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "tracker_primary_only", default=False
+)
+_reading_from: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
+    "tracker_reading_from", default=None
 )
 _read_on_a_replica: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "tracker_read_on_a_replica", default=False
@@ -63,20 +64,24 @@ def primary_only(enabled: bool = True) -> Iterator[None]:
         _primary_only.reset(token)
 
 
+@contextmanager
+def reading_from(aliases: list[str]) -> Iterator[None]:
+    """Within the block, reads go only to these replicas (none: the primary)."""
+    token = _reading_from.set(aliases)
+    try:
+        yield
+    finally:
+        _reading_from.reset(token)
+
+
 def replicas() -> list[str]:
     return list(getattr(settings, "DATABASE_REPLICAS", []))
 
 
-def recently_written() -> bool:
-    from tracker.freshness import last_write
-
-    window = float(getattr(settings, "REPLICA_LAG_SECONDS", 2.0))
-    return window > 0 and time.time() - last_write() < window
-
-
 class ReplicaRouter:
     def db_for_read(self, model: Any, **hints: Any) -> str:
-        aliases = replicas()
+        allowed = _reading_from.get()
+        aliases = replicas() if allowed is None else allowed
         if not aliases or _primary_only.get() or connections[DEFAULT_DB_ALIAS].in_atomic_block:
             return DEFAULT_DB_ALIAS
         aliases = replica_health.usable(aliases)

@@ -13,14 +13,20 @@ save, delete and many-to-many change of a tracker model, and after every
 successful write request, which also covers bulk updates made in a view.
 Commands that write in bulk without saving call ``data_changed()``.
 
-With read replicas, the moment of the last write is kept beside the version:
-for ``REPLICA_LAG_SECONDS`` after it, reads go to the primary (tracker.db).
+Each request reads the version once, at its start, and keeps it. With read
+replicas, each version is kept with a position in the primary's log that
+covers every write before it (``position_of``); a read request goes only to
+replicas that have replayed that far (tracker.db). So whoever sees a write's
+new version, its author first, also sees the write, and a response cached
+under a version holds that version's data.
 """
 
 from __future__ import annotations
 
+import contextvars
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.apps import apps
@@ -30,8 +36,13 @@ from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 
+from tracker import db, replica_health
+
 VERSION_KEY = "tracker:data-version"
 LAST_WRITE_KEY = "tracker:last-write"
+# A version's log position is needed only while that version is current; once
+# it has expired, the next read asks the primary again.
+POSITION_SECONDS = 600
 TRACKED_APPS = ("actors", "responses")
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
@@ -42,7 +53,25 @@ def _fresh_version() -> int:
     return time.time_ns() // 1000
 
 
+_request_version: contextvars.ContextVar[int | None] = contextvars.ContextVar(
+    "tracker_request_version", default=None
+)
+
+
+@contextmanager
+def one_version() -> Iterator[int]:
+    """Within the block, ``data_version()`` keeps the value it has at its start."""
+    token = _request_version.set(data_version())
+    try:
+        yield data_version()
+    finally:
+        _request_version.reset(token)
+
+
 def data_version() -> int:
+    pinned = _request_version.get()
+    if pinned is not None:
+        return pinned
     version = cache.get(VERSION_KEY)
     if version is None:
         version = _fresh_version()
@@ -55,12 +84,28 @@ def last_write() -> float:
     return float(cache.get(LAST_WRITE_KEY) or 0.0)
 
 
+def position_of(version: int) -> int:
+    """A position in the primary's log past every write made before ``version``."""
+    key = f"tracker:log-position:{version}"
+    position = cache.get(key)
+    if position is None:
+        # Asked after the version was read: it covers every write before it.
+        position = replica_health.primary_position()
+        cache.add(key, position, timeout=POSITION_SECONDS)
+    return int(position)
+
+
 def _bump() -> None:
     try:
-        cache.incr(VERSION_KEY)
+        version = cache.incr(VERSION_KEY)
     except ValueError:  # not set yet (or evicted)
-        cache.set(VERSION_KEY, _fresh_version(), timeout=None)
+        version = _fresh_version()
+        cache.set(VERSION_KEY, version, timeout=None)
     cache.set(LAST_WRITE_KEY, time.time(), timeout=None)
+    if db.replicas():
+        # Now, rather than at the first read of the new version, which would
+        # then wait for the primary.
+        position_of(version)
 
 
 def data_changed(using: str | None = None) -> None:
@@ -92,18 +137,19 @@ class WriteRequestMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from tracker import db, replica_health
-
         writing = request.method not in SAFE_METHODS
-        pinned = writing or bool(db.replicas() and db.recently_written())
-        with db.primary_only(pinned), db.noting_replica_reads() as read_on_a_replica:
-            response = self.get_response(request)
-            if response.status_code == 503 and read_on_a_replica():
-                # A replica went away while this request read from it: a safe
-                # request is answered again, from the primary.
-                replica_health.check_again()
-                with db.primary_only():
-                    response = self.get_response(request)
+        with one_version() as version:
+            replicas = [] if writing else replica_health.usable(db.replicas())
+            if replicas:
+                replicas = replica_health.holding(replicas, position_of(version))
+            with db.reading_from(replicas), db.noting_replica_reads() as read_on_a_replica:
+                response = self.get_response(request)
+                if response.status_code == 503 and read_on_a_replica():
+                    # A replica went away while this request read from it: a
+                    # safe request is answered again, from the primary.
+                    replica_health.check_again()
+                    with db.primary_only():
+                        response = self.get_response(request)
         if writing and response.status_code < 400:
             _bump()
         return response

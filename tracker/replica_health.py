@@ -1,10 +1,16 @@
-"""Which replicas a read may go to: the ones that answer and are not too far behind.
+"""Which replicas a read may go to: the ones that answer, are not too far behind,
+and hold every write the read must see.
 
 Each process asks each replica, at most once every ``CHECK_SECONDS``, how far
 its replay is behind the primary. A replica that does not answer, or is
 behind by more than ``REPLICA_MAX_LAG_SECONDS``, gets no reads until a later
 check finds it well; the primary serves them meanwhile. One thread checks
 while the others go on with what the last check found.
+
+Writes are located by their position in the primary's write-ahead log
+(``primary_position``, after they commit); a replica holds them once it has
+replayed that far (``holding``). Each process remembers how far each replica
+had replayed when last asked, and asks again only when a read needs more.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import DatabaseError, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +39,15 @@ END
 """
 
 
+# Positions in the write-ahead log, in bytes from its start. What the primary
+# has made durable covers every transaction that has committed. A server that
+# is not a standby (a replica alias onto the primary itself) answers NULL to
+# the replay question: it holds everything.
+PRIMARY_POSITION_SQL = "SELECT pg_current_wal_flush_lsn() - '0/0'"
+REPLAYED_SQL = "SELECT pg_last_wal_replay_lsn() - '0/0'"
+EVERYTHING = float("inf")
+
+
 @dataclass(frozen=True)
 class Health:
     usable: bool = True
@@ -41,6 +56,7 @@ class Health:
 
 _health: dict[str, Health] = {}
 _checking = threading.Lock()
+_replayed: dict[str, float] = {}
 
 
 def usable(aliases: list[str]) -> list[str]:
@@ -59,6 +75,44 @@ def usable(aliases: list[str]) -> list[str]:
 def check_again() -> None:
     """Forget what the checks found: the next read checks every replica anew."""
     _health.clear()
+    _replayed.clear()
+
+
+def primary_position() -> int:
+    """How far the primary's log is durable: past every committed write (0 off PostgreSQL)."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    if connection.vendor != "postgresql":
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(PRIMARY_POSITION_SQL)
+        row = cursor.fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+def replayed(alias: str) -> float:
+    """How far the replica ``alias`` has replayed the primary's log."""
+    connection = connections[alias]
+    if connection.vendor != "postgresql":
+        return EVERYTHING
+    with connection.cursor() as cursor:
+        cursor.execute(REPLAYED_SQL)
+        row = cursor.fetchone()
+    return EVERYTHING if not row or row[0] is None else float(row[0])
+
+
+def holding(aliases: list[str], position: float) -> list[str]:
+    """Those of ``aliases`` that have replayed the log up to ``position``."""
+    ready = []
+    for alias in aliases:
+        if _replayed.get(alias, -1.0) < position:
+            try:
+                _replayed[alias] = max(replayed(alias), _replayed.get(alias, -1.0))
+            except DatabaseError as error:
+                _gone(alias, error)
+                continue
+        if _replayed[alias] >= position:
+            ready.append(alias)
+    return ready
 
 
 def lag_seconds(alias: str) -> float:
@@ -78,9 +132,7 @@ def _check(alias: str) -> bool:
     try:
         lag = lag_seconds(alias)
     except DatabaseError as error:
-        # Closed, so that the next check (or read) connects afresh.
-        connections[alias].close_if_unusable_or_obsolete()
-        logger.warning("Replica %s cannot be reached, reads go to the primary: %s", alias, error)
+        _gone(alias, error)
         return False
     if lag > limit:
         logger.warning(
@@ -88,3 +140,10 @@ def _check(alias: str) -> bool:
         )
         return False
     return True
+
+
+def _gone(alias: str, error: DatabaseError) -> None:
+    # Closed, so that the next check (or read) connects afresh; no reads until then.
+    connections[alias].close_if_unusable_or_obsolete()
+    _health[alias] = Health(False, time.monotonic())
+    logger.warning("Replica %s cannot be reached, reads go to the primary: %s", alias, error)

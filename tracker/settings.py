@@ -169,8 +169,6 @@ for _number, _url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[]), st
         )
     DATABASE_REPLICAS.append(_alias)
 DATABASE_ROUTERS = ["tracker.db.ReplicaRouter"] if DATABASE_REPLICAS else []
-# After a write, reads stay on the primary this long (replicas replay with a lag).
-REPLICA_LAG_SECONDS = env.float("REPLICA_LAG_SECONDS", default=2.0)
 # A replica further behind than this (or not answering) gets no reads until it catches up.
 REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=5.0)
 

@@ -21,7 +21,7 @@ def check_ready() -> None:
     master process, so a worker started during a database outage does not
     check again: it answers 503 until the database is back.
     """
-    problems = static_problems() + database_problems()
+    problems = static_problems() + database_problems() + replica_problems()
     if problems:
         raise ImproperlyConfigured(
             "The server cannot start:\n" + "\n".join(f"- {problem}" for problem in problems)
@@ -62,6 +62,19 @@ def database_problems() -> list[str]:
             "Run `manage.py migrate` with the server's environment."
         ]
     return []
+
+
+def replica_problems() -> list[str]:
+    replicas: list[str] = getattr(settings, "DATABASE_REPLICAS", [])
+    if not replicas or settings.REDIS_URL:
+        return []
+    # Which replica may serve a read depends on the data version, which every
+    # process must share: without it, a client could miss its own write.
+    return [
+        "DATABASE_REPLICA_URLS is set without REDIS_URL: the server processes need a "
+        "shared cache to send each read to a replica that holds every earlier write. "
+        "Set REDIS_URL, or remove DATABASE_REPLICA_URLS."
+    ]
 
 
 def settle() -> None:
