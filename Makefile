@@ -150,6 +150,14 @@ loadtest-fault: install
 loadtest-ci: install
 	$(PY) -m loadtest --duration 30 --clients 20 --outage-at 8 --outage 10
 
+# A PostgreSQL primary and a streaming hot standby (throwaway clusters from port
+# 5440), two app servers sharing Redis (its database 12, emptied), mixed load:
+# where reads land, reading one's own writes, lag, the standby stopped, and
+# throughput with one and two app servers (docs/operators.md, "Running at scale").
+.PHONY: loadtest-replicas
+loadtest-replicas: install
+	$(PY) -m loadtest.replicas $(ARGS)
+
 # The load rate of import_records on PostgreSQL (docs/curators.md, "Bulk load"). Each run
 # loads a fresh set of made-up records into BENCH_DATABASE_URL, a scratch
 # database: recreate it between runs for comparable figures.

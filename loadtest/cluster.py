@@ -126,3 +126,30 @@ class Cluster:
             check=False,
             capture_output=True,
         )
+
+
+def standby_of(primary: Cluster, name: str, port: int) -> Cluster:
+    """A streaming hot standby of ``primary``: a cluster of its own whose data
+    directory is replaced by a base backup of the primary's (``pg_basebackup -R``
+    writes the settings that make it follow the primary)."""
+    standby = Cluster(name, port, primary.version)
+    drop_stale()
+    run("pg_createcluster", standby.version, name, "--port", str(port), "--",
+        "--auth-local=trust", "--auth-host=trust")  # fmt: skip
+    data = Path(f"/var/lib/postgresql/{standby.version}/{name}")
+    for entry in data.iterdir():
+        subprocess.run(["rm", "-rf", str(entry)], check=True)
+    backup = [
+        "pg_basebackup",
+        "-h",
+        "127.0.0.1",
+        "-p",
+        str(primary.port),
+        "-U",
+        "postgres",
+        "-c",
+        "fast",
+    ]
+    run("runuser", "-u", "postgres", "--", *backup, "-D", str(data), "-R", "-X", "stream")
+    standby.start()
+    return standby

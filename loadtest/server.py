@@ -49,7 +49,11 @@ def collect_static(environment: dict[str, str]) -> None:
 
 
 def start_server(
-    port: int, environment: dict[str, str], workers: int | None = None, threads: int | None = None
+    port: int,
+    environment: dict[str, str],
+    workers: int | None = None,
+    threads: int | None = None,
+    log: Path = SERVER_LOG,
 ) -> subprocess.Popen:
     """gunicorn as deployed (gunicorn.conf.py), with these workers and threads if given."""
     collect_static({**os.environ, **environment})
@@ -69,7 +73,7 @@ def start_server(
         command,
         cwd=ROOT,
         env={**os.environ, **environment, **layout},
-        stdout=SERVER_LOG.open("wb"),
+        stdout=log.open("wb"),
         stderr=subprocess.STDOUT,
     )
     probe = Connection(port)

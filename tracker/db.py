@@ -14,8 +14,8 @@ unless it must see the primary's latest state:
 * when no replica is usable: a replica that does not answer, or is further
   behind than ``REPLICA_MAX_LAG_SECONDS``, gets no reads until it is well
   (``tracker.replica_health``). A safe request whose read failed on a
-  replica that went away meanwhile is answered again from the primary
-  (WriteRequestMiddleware).
+  replica that went away meanwhile, or was cancelled by its replay, is
+  answered again from the primary (WriteRequestMiddleware).
 
 Migrations run on the primary only; the replicas receive them by streaming.
 """

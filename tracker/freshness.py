@@ -45,6 +45,10 @@ LAST_WRITE_KEY = "tracker:last-write"
 POSITION_SECONDS = 600
 TRACKED_APPS = ("actors", "responses")
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+# What a read answers when its replica fails it: 503 when the replica is gone,
+# 409 when replaying the primary's changes cancelled it (a recovery conflict,
+# reported as a serialization failure). A safe request has no other way to a 409.
+REPLICA_FAILURES = frozenset({409, 503})
 
 
 def _fresh_version() -> int:
@@ -144,9 +148,10 @@ class WriteRequestMiddleware:
                 replicas = replica_health.holding(replicas, position_of(version))
             with db.reading_from(replicas), db.noting_replica_reads() as read_on_a_replica:
                 response = self.get_response(request)
-                if response.status_code == 503 and read_on_a_replica():
-                    # A replica went away while this request read from it: a
-                    # safe request is answered again, from the primary.
+                if response.status_code in REPLICA_FAILURES and read_on_a_replica():
+                    # A replica went away while this request read from it, or
+                    # its replay cancelled the read: a safe request is
+                    # answered again, from the primary.
                     replica_health.check_again()
                     with db.primary_only():
                         response = self.get_response(request)
