@@ -205,8 +205,11 @@ def mixed(
     print(f"\n2. Mixed load: {load.summary()}")
     print(f"   table scans: {share(on_standby, on_primary)}")
     failures = load.failures() + OwnWrites.report(own)
-    if on_standby == 0:
-        failures.append("under mixed load, no read landed on the standby")
+    # Reads that come before the standby has replayed the latest write go to
+    # the primary, and the writes are the primary's: a quarter is a floor.
+    shares = share(on_standby, on_primary)
+    if on_standby < (on_standby + on_primary) / 4:
+        failures.append(f"under mixed load, few reads reached the standby: {shares}")
     return load, failures
 
 

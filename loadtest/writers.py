@@ -27,7 +27,11 @@ class Scene:
 
 
 class Reader(Client):
-    """A client of the usual mix whose writes are reads."""
+    """An anonymous client of the usual mix whose writes are reads."""
+
+    def __init__(self, number: int, shared: Shared, seed: int) -> None:
+        super().__init__(number, shared, seed)
+        self.connection = Connection(shared.port)
 
     def write(self) -> None:
         self.read()

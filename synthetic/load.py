@@ -139,7 +139,6 @@ def _load_postgres(
         cursor = wrapper.cursor  # psycopg's own cursor, for COPY
         # More memory for sorts while the indexes are built; this transaction only.
         cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
-        cursor.execute("SET LOCAL synchronous_commit = off")
         started = time.perf_counter()
         definitions = _drop_secondary_structures(cursor, names)
         report.timed("drop indexes and constraints", started)

@@ -6,11 +6,14 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Permission, User
+from django.core.cache import caches
 from django.db import connections
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from tests.production import ready_to_serve
+from tracker import replica_health
 
 # A read replica for the router's tests: a second alias onto the test database
 # (TEST MIRROR), as a streaming replica holds the primary's data. Nothing is
@@ -114,3 +117,37 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 def ready_environment(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """Production settings, a migrated database and collected static files: a server starts."""
     return ready_to_serve(tmp_path_factory.mktemp("ready"))
+
+
+@pytest.fixture
+def replica(settings: Any) -> Iterator[str]:
+    """The router on, with the replica alias above, its health checked afresh."""
+    settings.DATABASE_REPLICAS = [REPLICA]
+    settings.DATABASE_ROUTERS = ["tracker.db.ReplicaRouter"]
+    replica_health.check_again()
+    yield REPLICA
+    replica_health.check_again()
+
+
+def queries_on(alias: str) -> CaptureQueriesContext:
+    return CaptureQueriesContext(connections[alias])
+
+
+def data_reads(queries: CaptureQueriesContext) -> list[str]:
+    """The queries but the question how far a replica has replayed."""
+    return [q["sql"] for q in queries.captured_queries if q["sql"] != replica_health.REPLAYED_SQL]
+
+
+class ReplayedLog:
+    """The log positions the primary and the replica report, as a standby would lag."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.primary, self.replica = 100, 100
+        monkeypatch.setattr(replica_health, "primary_position", lambda: self.primary)
+        monkeypatch.setattr(replica_health, "replayed", lambda alias: self.replica)
+
+
+@pytest.fixture
+def log(monkeypatch: pytest.MonkeyPatch) -> ReplayedLog:
+    caches["default"].clear()
+    return ReplayedLog(monkeypatch)

@@ -6,40 +6,21 @@ replica would be a second server holding the same data.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import psycopg
 import pytest
-from django.core.cache import caches
-from django.db import OperationalError, connection, connections, transaction
-from django.test.utils import CaptureQueriesContext
+from django.db import OperationalError, connections, transaction
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from actors.models import Actor
-from tests.conftest import REPLICA
+from tests.conftest import REPLICA, data_reads, queries_on
 from tests.factories import make_actor, make_event, make_position
 from tracker import replica_health
 from tracker.db import ReplicaRouter, primary_only
 
 pytestmark = pytest.mark.django_db(transaction=True, databases=["default", REPLICA])
-
-
-@pytest.fixture
-def replica(settings: Any) -> str:
-    """The router on, with the replica alias the test settings define (tests/conftest.py)."""
-    settings.DATABASE_REPLICAS = [REPLICA]
-    settings.DATABASE_ROUTERS = ["tracker.db.ReplicaRouter"]
-    return REPLICA
-
-
-def queries_on(alias: str) -> CaptureQueriesContext:
-    return CaptureQueriesContext(connections[alias])
-
-
-def data_reads(queries: CaptureQueriesContext) -> list[str]:
-    return [q["sql"] for q in queries.captured_queries if q["sql"] != replica_health.REPLAYED_SQL]
 
 
 def test_reads_go_to_the_replica(replica: str, api_client: APIClient) -> None:
@@ -75,106 +56,6 @@ def test_reads_in_a_transaction_or_pinned_stay_on_the_primary(replica: str) -> N
     assert router.allow_migrate(replica, "actors") is False
 
 
-class ReplayedLog:
-    """The log positions the primary and the replica report, as a standby would lag."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.primary, self.replica = 100, 100
-        monkeypatch.setattr(replica_health, "primary_position", lambda: self.primary)
-        monkeypatch.setattr(replica_health, "replayed", lambda alias: self.replica)
-
-
-@pytest.fixture
-def log(monkeypatch: pytest.MonkeyPatch) -> ReplayedLog:
-    caches["default"].clear()
-    return ReplayedLog(monkeypatch)
-
-
-def test_after_a_write_reads_wait_for_a_replica_that_has_replayed_it(
-    replica: str, log: ReplayedLog, api_client: APIClient, curator_client: APIClient
-) -> None:
-    actor = make_actor()
-    url = reverse("api:actor-detail", kwargs={"slug": actor.slug})
-    log.primary = 200  # where the primary's log stands once the write has committed
-    assert curator_client.patch(url, {"short_name": "NA"}, format="json").status_code == 200
-    # The replica has not replayed it: the author's next read, and anyone's, is the primary's.
-    with queries_on(replica) as on_replica:
-        assert curator_client.get(url).json()["short_name"] == "NA"
-        assert api_client.get(url).json()["short_name"] == "NA"
-    assert len(on_replica) == 0
-    log.replica = 200  # replayed: reads go back to the replica at once
-    with queries_on(replica) as on_replica:
-        assert api_client.get(url).json()["short_name"] == "NA"
-    assert len(on_replica) > 0
-
-
-def test_reads_stay_on_a_replica_that_keeps_up_while_others_write(
-    replica: str, log: ReplayedLog, api_client: APIClient, curator_client: APIClient
-) -> None:
-    actor = make_actor()
-    url = reverse("api:actor-detail", kwargs={"slug": actor.slug})
-    for number in range(3):
-        log.primary = log.replica = 300 + number
-        patch = curator_client.patch(url, {"short_name": f"N{number}"}, format="json")
-        assert patch.status_code == 200
-        with queries_on(replica) as on_replica:
-            assert api_client.get(url).json()["short_name"] == f"N{number}"
-        assert len(on_replica) > 0
-
-
-def test_a_cached_answer_is_stored_only_from_a_replica_holding_its_version(
-    replica: str,
-    log: ReplayedLog,
-    settings: Any,
-    api_client: APIClient,
-    curator_client: APIClient,
-) -> None:
-    settings.API_CACHE_SECONDS = 60
-    url = reverse("api:actor-detail", kwargs={"slug": make_actor().slug})
-    log.primary = 400
-    assert curator_client.patch(url, {"short_name": "NA"}, format="json").status_code == 200
-    # The replica lags: the answer cached under the new version is the primary's.
-    with queries_on("default") as primary, queries_on(replica) as on_replica:
-        assert api_client.get(url).json()["short_name"] == "NA"
-    assert len(primary) > 0
-    assert len(on_replica) == 0
-    log.replica = 400
-    with queries_on("default") as primary, queries_on(replica) as on_replica:
-        assert api_client.get(url).json()["short_name"] == "NA"
-    assert len(primary) == len(on_replica) == 0  # from the cache
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's write-ahead log")
-def test_positions_in_the_log_come_from_postgresql(replica: str) -> None:
-    before = replica_health.primary_position()
-    make_actor()
-    assert replica_health.primary_position() > before > 0
-    # The test replica is an alias onto the primary, which is no standby: it holds everything.
-    assert replica_health.replayed(replica) == float("inf")
-
-
-def test_a_replica_that_goes_away_while_asked_how_far_it_has_replayed_gets_no_reads(
-    replica: str,
-    log: ReplayedLog,
-    monkeypatch: pytest.MonkeyPatch,
-    api_client: APIClient,
-    curator_client: APIClient,
-) -> None:
-    actor = make_actor()
-    url = reverse("api:actor-detail", kwargs={"slug": actor.slug})
-    log.primary = 500
-    assert curator_client.patch(url, {"short_name": "NA"}, format="json").status_code == 200
-
-    def gone(alias: str) -> float:
-        raise OperationalError("connection refused")
-
-    monkeypatch.setattr(replica_health, "replayed", gone)
-    with queries_on("default") as primary, queries_on(replica) as on_replica:
-        assert api_client.get(url).json()["short_name"] == "NA"
-    assert len(primary) > 0
-    assert len(on_replica) == 0
-
-
 def test_a_response_matrix_reads_its_event_and_positions_on_the_replica(
     replica: str, api_client: APIClient
 ) -> None:
@@ -206,13 +87,6 @@ def test_an_export_reads_everything_on_the_replica_it_started_on(
     assert len(body.splitlines()) == 2
     assert any("participant" in query["sql"] for query in on_replica.captured_queries)
     assert [query["sql"] for query in primary.captured_queries] == []
-
-
-@pytest.fixture(autouse=True)
-def fresh_replica_health() -> Iterator[None]:
-    replica_health.check_again()
-    yield
-    replica_health.check_again()
 
 
 def test_a_replica_that_does_not_answer_gets_no_reads(

@@ -7,6 +7,8 @@ unless it must see the primary's latest state:
 * inside a write request (POST, PUT, PATCH, DELETE): the request validates
   and locks what it is about to change, on the primary;
 * inside a transaction on the primary (``transaction.atomic()``);
+* for anything but the tracker's data (``TRACKED_APPS``): sessions, users,
+  tokens and the like must be read where they were just written;
 * when no replica has replayed every write made before the request began
   (tracker.freshness.WriteRequestMiddleware picks the replicas that have):
   so a client reads its own writes, and the response cache never stores an
@@ -32,6 +34,10 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 
 from tracker import replica_health
+
+# The apps whose data the data version covers (tracker.freshness): only their
+# reads can go to a replica.
+TRACKED_APPS = ("actors", "responses")
 
 _primary_only: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "tracker_primary_only", default=False
@@ -83,6 +89,10 @@ class ReplicaRouter:
         allowed = _reading_from.get()
         aliases = replicas() if allowed is None else allowed
         if not aliases or _primary_only.get() or connections[DEFAULT_DB_ALIAS].in_atomic_block:
+            return DEFAULT_DB_ALIAS
+        if model._meta.app_label not in TRACKED_APPS:
+            # Sessions, users, tokens, saved filters: their writes do not move
+            # the data version, so only the primary surely has the latest.
             return DEFAULT_DB_ALIAS
         aliases = replica_health.usable(aliases)
         if not aliases:

@@ -23,6 +23,7 @@ under a version holds that version's data.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import time
 from collections.abc import Callable, Iterator
@@ -31,7 +32,7 @@ from typing import Any
 
 from django.apps import apps
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
@@ -43,7 +44,6 @@ LAST_WRITE_KEY = "tracker:last-write"
 # A version's log position is needed only while that version is current; once
 # it has expired, the next read asks the primary again.
 POSITION_SECONDS = 600
-TRACKED_APPS = ("actors", "responses")
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 # What a read answers when its replica fails it: 503 when the replica is gone,
 # 409 when replaying the primary's changes cancelled it (a recovery conflict,
@@ -103,13 +103,16 @@ def _bump() -> None:
     try:
         version = cache.incr(VERSION_KEY)
     except ValueError:  # not set yet (or evicted)
-        version = _fresh_version()
-        cache.set(VERSION_KEY, version, timeout=None)
+        # add(), not set(): another server may have just started a version.
+        cache.add(VERSION_KEY, _fresh_version(), timeout=None)
+        version = cache.incr(VERSION_KEY)
     cache.set(LAST_WRITE_KEY, time.time(), timeout=None)
     if db.replicas():
         # Now, rather than at the first read of the new version, which would
-        # then wait for the primary.
-        position_of(version)
+        # then wait for the primary. The write has committed: if the primary
+        # cannot answer now, that read asks again.
+        with contextlib.suppress(DatabaseError):
+            position_of(version)
 
 
 def data_changed(using: str | None = None) -> None:
@@ -124,7 +127,7 @@ def _on_write(sender: type[Model], using: str | None = None, **kwargs: Any) -> N
 
 
 def connect() -> None:
-    for app in TRACKED_APPS:
+    for app in db.TRACKED_APPS:
         for model in apps.get_app_config(app).get_models():
             uid = f"freshness-{model._meta.label}"
             post_save.connect(_on_write, sender=model, dispatch_uid=f"{uid}-save")
@@ -142,10 +145,20 @@ class WriteRequestMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         writing = request.method not in SAFE_METHODS
+        response = self.routed(request, writing) if db.replicas() else self.get_response(request)
+        if writing and response.status_code < 400:
+            _bump()
+        return response
+
+    def routed(self, request: HttpRequest, writing: bool) -> HttpResponse:
+        """The response, its reads sent to the replicas that hold every write it must see."""
         with one_version() as version:
             replicas = [] if writing else replica_health.usable(db.replicas())
             if replicas:
-                replicas = replica_health.holding(replicas, position_of(version))
+                try:
+                    replicas = replica_health.holding(replicas, position_of(version))
+                except DatabaseError:
+                    replicas = []  # the primary is down: the view says so (503)
             with db.reading_from(replicas), db.noting_replica_reads() as read_on_a_replica:
                 response = self.get_response(request)
                 if response.status_code in REPLICA_FAILURES and read_on_a_replica():
@@ -155,6 +168,4 @@ class WriteRequestMiddleware:
                     replica_health.check_again()
                     with db.primary_only():
                         response = self.get_response(request)
-        if writing and response.status_code < 400:
-            _bump()
         return response

@@ -10,7 +10,8 @@ while the others go on with what the last check found.
 Writes are located by their position in the primary's write-ahead log
 (``primary_position``, after they commit); a replica holds them once it has
 replayed that far (``holding``). Each process remembers how far each replica
-had replayed when last asked, and asks again only when a read needs more.
+had replayed when last asked, and asks again when a read needs more or when
+it connects to the replica anew.
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db.backends.signals import connection_created
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +43,9 @@ END
 
 
 # Positions in the write-ahead log, in bytes from its start. What the primary
-# has made durable covers every transaction that has committed. A server that
+# has flushed is past every commit that has returned (with synchronous_commit
+# on, PostgreSQL's default), and a standby can reach it, which it could not
+# yet reach for WAL still being inserted by writes under way. A server that
 # is not a standby (a replica alias onto the primary itself) answers NULL to
 # the replay question: it holds everything.
 PRIMARY_POSITION_SQL = "SELECT pg_current_wal_flush_lsn() - '0/0'"
@@ -79,7 +84,7 @@ def check_again() -> None:
 
 
 def primary_position() -> int:
-    """How far the primary's log is durable: past every committed write (0 off PostgreSQL)."""
+    """A position in the primary's log past every committed write (0 off PostgreSQL)."""
     connection = connections[DEFAULT_DB_ALIAS]
     if connection.vendor != "postgresql":
         return 0
@@ -104,15 +109,25 @@ def holding(aliases: list[str], position: float) -> list[str]:
     """Those of ``aliases`` that have replayed the log up to ``position``."""
     ready = []
     for alias in aliases:
-        if _replayed.get(alias, -1.0) < position:
+        known = _replayed.get(alias, -1.0)
+        if known < position:
             try:
-                _replayed[alias] = max(replayed(alias), _replayed.get(alias, -1.0))
+                known = _replayed[alias] = replayed(alias)
             except DatabaseError as error:
                 _gone(alias, error)
                 continue
-        if _replayed[alias] >= position:
+        if known >= position:
             ready.append(alias)
     return ready
+
+
+def _forget_replay(sender: Any, connection: Any, **kwargs: Any) -> None:
+    # A new connection may reach another server behind the same address, or
+    # one that restarted and replays from an earlier point: ask it afresh.
+    _replayed.pop(connection.alias, None)
+
+
+connection_created.connect(_forget_replay, dispatch_uid="tracker-replica-replay")
 
 
 def lag_seconds(alias: str) -> float:

@@ -272,15 +272,16 @@ class CsvExportMixin(viewsets.GenericViewSet):
     @action(detail=False, methods=["get"], pagination_class=None)
     def export(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponseBase:
         queryset = self.filter_queryset(self.get_queryset())
-        queryset = queryset.using(queryset.db)  # the count and the rows on one database
         jsonl = getattr(request.accepted_renderer, "format", None) == "jsonl"
         content_type = JSONL_CONTENT_TYPE if jsonl else CSV_CONTENT_TYPE
         if request.method == "HEAD":
             # What the export would hold, without reading (or sending) its rows.
             return self.described(HttpResponse(content_type=content_type), queryset.count(), jsonl)
-        values, body = self.export_jsonl(queryset) if jsonl else self.export_csv(queryset)
+        # Refused (503) before a database is picked: a busy server is no failed replica.
         slot = EXPORT_STREAMS.take()
         try:
+            queryset = queryset.using(queryset.db)  # the count and the rows on one database
+            values, body = self.export_jsonl(queryset) if jsonl else self.export_csv(queryset)
             count, chunks = counted_in_one_snapshot(queryset, values, body)
         except BaseException:
             slot.release()
