@@ -9,7 +9,6 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-import yaml
 from django.apps import apps
 from django.db import connection
 from django.test import override_settings
@@ -19,8 +18,8 @@ from rest_framework.test import APIClient
 
 from responses.models import Position
 from tests.factories import make_actor, make_event, make_measure, make_position, make_source
+from tests.openapi import committed_schema
 from tests.resources import RESOURCES, WRITABLE, Resource
-from tests.test_schema_and_docs import COMMITTED_SCHEMA
 
 RESOURCE = {resource.basename: resource for resource in RESOURCES}
 
@@ -124,7 +123,7 @@ def test_a_very_long_string_is_refused_by_its_limit(curator_client: APIClient) -
 # asserts a 4xx in the API's error shape naming the field or parameter at
 # fault, and that nothing at all was written.
 
-SCHEMA = yaml.safe_load(COMMITTED_SCHEMA.read_text())
+SCHEMA = committed_schema()
 TRACKED = [
     *apps.get_app_config("actors").get_models(),
     *apps.get_app_config("responses").get_models(),

@@ -15,6 +15,7 @@ from rest_framework.test import APIClient
 from idempotency.models import IdempotencyKey
 from responses.models import Change, MeasureStatusChange, Source
 from tests.factories import make_measure, make_source
+from tests.openapi import committed_schema
 
 pytestmark = pytest.mark.django_db
 
@@ -134,11 +135,8 @@ def test_a_retried_transition_is_recorded_once(curator_client: APIClient) -> Non
 
 
 def test_the_schema_documents_the_header_and_the_422() -> None:
-    import yaml
 
-    from tests.test_schema_and_docs import COMMITTED_SCHEMA
-
-    schema = yaml.safe_load(COMMITTED_SCHEMA.read_text())
+    schema = committed_schema()
     for path in ("/api/v1/positions/", "/api/v1/measures/{id}/transitions/"):
         operation = schema["paths"][path]["post"]
         assert "Idempotency-Key" in {parameter["name"] for parameter in operation["parameters"]}

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -22,6 +21,7 @@ from rest_framework.test import APIClient
 from actors.models import Actor
 from responses.models import Position
 from tests.factories import make_actor, make_event, make_measure, make_position, make_source
+from tests.openapi import committed_schema
 from tests.responses.importing import (
     SOURCE_URL,
     WORLD,
@@ -31,7 +31,6 @@ from tests.responses.importing import (
     write_jsonl,
 )
 from tests.test_admin_import_export import upload
-from tests.test_schema_and_docs import COMMITTED_SCHEMA
 from tracker.imports import SEPARATOR
 from tracker.limits import (
     LIST_LIMITS,
@@ -299,7 +298,7 @@ def request_arrays(schema: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def test_every_list_a_request_can_write_has_max_items_in_the_schema() -> None:
-    arrays = request_arrays(yaml.safe_load(COMMITTED_SCHEMA.read_text()))
+    arrays = request_arrays(committed_schema())
     assert {
         "PositionRequest.sources",
         "MeasureRequest.sources",

@@ -9,10 +9,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import yaml
 from django.core.management import call_command
 from django.db import DatabaseError
 from django.test import Client
+
+from tests.openapi import committed_schema
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 COMMITTED_SCHEMA = REPOSITORY / "openapi.yaml"
@@ -33,7 +34,7 @@ def test_the_committed_schema_is_what_the_code_generates() -> None:
 
 
 def test_every_list_documents_its_filters_and_paging() -> None:
-    schema = yaml.safe_load(COMMITTED_SCHEMA.read_text())
+    schema = committed_schema()
     positions = schema["paths"]["/api/v1/positions/"]["get"]
     parameters = {parameter["name"]: parameter for parameter in positions["parameters"]}
     assert {"actor", "stance", "stated_after", "q", "ordering", "limit", "offset"} <= set(
@@ -45,12 +46,12 @@ def test_every_list_documents_its_filters_and_paging() -> None:
 
 
 def test_protected_deletes_document_a_409() -> None:
-    schema = yaml.safe_load(COMMITTED_SCHEMA.read_text())
+    schema = committed_schema()
     assert "409" in schema["paths"]["/api/v1/actors/{slug}/"]["delete"]["responses"]
 
 
 def test_writes_read_slugs_and_reads_show_briefs() -> None:
-    components = yaml.safe_load(COMMITTED_SCHEMA.read_text())["components"]["schemas"]
+    components = committed_schema()["components"]["schemas"]
     assert components["PositionRequest"]["properties"]["actor"]["type"] == "string"
     assert components["Position"]["properties"]["actor"]["allOf"] == [
         {"$ref": "#/components/schemas/ActorBrief"}
@@ -62,7 +63,7 @@ def test_writes_read_slugs_and_reads_show_briefs() -> None:
 
 def test_reads_are_open_to_anyone_and_writes_need_credentials() -> None:
     # Generated clients decide from `security` whether a call needs a token.
-    schema = yaml.safe_load(COMMITTED_SCHEMA.read_text())
+    schema = committed_schema()
     assert "security" not in schema
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
@@ -77,7 +78,7 @@ def test_reads_are_open_to_anyone_and_writes_need_credentials() -> None:
 
 
 def test_read_only_resources_document_no_writes() -> None:
-    schema = yaml.safe_load(COMMITTED_SCHEMA.read_text())
+    schema = committed_schema()
     assert set(schema["paths"]["/api/v1/status-changes/{id}/"]) == {"get"}
     assert set(schema["paths"]["/api/v1/status-changes/"]) == {"get"}
 
@@ -290,7 +291,7 @@ def same_route(named: str, template: str) -> bool:
 
 
 def test_every_api_address_the_documents_name_is_in_the_schema() -> None:
-    paths = [*yaml.safe_load(COMMITTED_SCHEMA.read_text())["paths"], "/api/v1/"]
+    paths = [*committed_schema()["paths"], "/api/v1/"]
     named = {
         (page.name, address.rstrip(".,:;"))
         for page in documentation_pages()
@@ -324,7 +325,7 @@ def test_the_screenshots_the_browser_suite_takes_are_the_ones_shown() -> None:
 
 
 def test_operations_share_their_error_components() -> None:
-    schema = yaml.safe_load(COMMITTED_SCHEMA.read_text())
+    schema = committed_schema()
     components = schema["components"]["schemas"]
 
     def attrs(name: str) -> set[str]:
