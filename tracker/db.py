@@ -27,7 +27,7 @@ from __future__ import annotations
 import contextvars
 import random
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 from django.conf import settings
@@ -39,9 +39,6 @@ from tracker import replica_health
 # reads can go to a replica.
 TRACKED_APPS = ("actors", "responses")
 
-_primary_only: contextvars.ContextVar[bool] = contextvars.ContextVar(
-    "tracker_primary_only", default=False
-)
 _reading_from: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
     "tracker_reading_from", default=None
 )
@@ -61,16 +58,6 @@ def noting_replica_reads() -> Iterator[Callable[[], bool]]:
 
 
 @contextmanager
-def primary_only(enabled: bool = True) -> Iterator[None]:
-    """Send every query in the block to the primary."""
-    token = _primary_only.set(enabled or _primary_only.get())
-    try:
-        yield
-    finally:
-        _primary_only.reset(token)
-
-
-@contextmanager
 def reading_from(aliases: list[str]) -> Iterator[None]:
     """Within the block, reads go only to these replicas (none: the primary)."""
     token = _reading_from.set(aliases)
@@ -78,6 +65,11 @@ def reading_from(aliases: list[str]) -> Iterator[None]:
         yield
     finally:
         _reading_from.reset(token)
+
+
+def primary_only() -> AbstractContextManager[None]:
+    """Send every query in the block to the primary."""
+    return reading_from([])
 
 
 def replicas() -> list[str]:
@@ -88,7 +80,7 @@ class ReplicaRouter:
     def db_for_read(self, model: Any, **hints: Any) -> str:
         allowed = _reading_from.get()
         aliases = replicas() if allowed is None else allowed
-        if not aliases or _primary_only.get() or connections[DEFAULT_DB_ALIAS].in_atomic_block:
+        if not aliases or connections[DEFAULT_DB_ALIAS].in_atomic_block:
             return DEFAULT_DB_ALIAS
         if model._meta.app_label not in TRACKED_APPS:
             # Sessions, users, tokens, saved filters: their writes do not move
