@@ -38,11 +38,12 @@ def test_a_detail_read_again_is_prepared_once_for_any_key(api_client: APIClient)
         response = api_client.get(f"/api/v1/positions/{position.pk}/")
         assert response.status_code == 200
         assert response.json()["id"] == position.pk
-    # The position's row and its sources, one statement each for three
+    # The position's row with its sources joined, one statement for three
     # different positions: the id is a parameter, not part of the text.
     prepared = prepared_statements() - before
-    assert len(prepared) == 2
-    (read,) = (statement for statement in prepared if 'JOIN "actors_actor"' in statement)
+    assert len(prepared) == 1
+    (read,) = prepared
+    assert 'JOIN "responses_source"' in read
     assert '"responses_position"."id" = $1' in read
 
 

@@ -7,6 +7,7 @@ bodies, and the headers that depend on them, are the same.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -23,7 +24,7 @@ from responses.api.serializers import (
     StatusChangeSerializer,
 )
 from responses.models import Event, Position
-from tests.factories import make_membership, make_status_change
+from tests.factories import make_membership, make_position, make_source, make_status_change
 from tests.test_representations import varied_records
 from tracker.api import rows
 from tracker.api.routers import routers
@@ -191,14 +192,19 @@ def test_a_list_counts_without_the_joins_of_its_rows() -> None:
 def test_json_and_browsable_reads_go_through_the_rows(
     accept: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    shown: list[int] = []
-    show = rows.RowReader.show
+    shown: list[str] = []
+    show, show_detail = rows.RowReader.show, rows.RowReader.show_detail
 
-    def counted(reader: rows.RowReader, found: list[dict[str, Any]], request: Any) -> Any:
-        shown.append(len(found))
-        return show(reader, found, request)
+    def counted(reader: rows.RowReader, found: list[dict[str, Any]], *args: Any) -> Any:
+        shown.append(f"{len(found)} rows")
+        return show(reader, found, *args)
+
+    def counted_detail(reader: rows.RowReader, *args: Any) -> Any:
+        shown.append("a detail")
+        return show_detail(reader, *args)
 
     monkeypatch.setattr(rows.RowReader, "show", counted)
+    monkeypatch.setattr(rows.RowReader, "show_detail", counted_detail)
     client = APIClient()
     page = client.get("/api/v1/positions/", HTTP_ACCEPT=accept)
     assert page.status_code == 200
@@ -206,7 +212,7 @@ def test_json_and_browsable_reads_go_through_the_rows(
     assert position is not None
     detail = client.get(f"/api/v1/positions/{position.pk}/", HTTP_ACCEPT=accept)
     assert detail.status_code == 200
-    assert shown == [Position.objects.count(), 1]
+    assert shown == [f"{Position.objects.count()} rows", "a detail"]
 
 
 @pytest.mark.usefixtures("records")
@@ -217,12 +223,32 @@ def test_an_event_detail_reads_participants_and_related_events_only_when_it_has_
     full = Event.objects.exclude(participants=None).exclude(relations=None).first()
     assert bare is not None
     assert full is not None
-    for event, queries_expected in ((bare, 2), (full, 4)):
+    for event, queries_expected in ((bare, 1), (full, 3)):
         path = f"/api/v1/events/{event.slug}/"
         body = both_ways(path, monkeypatch)
-        # The record (saying whether it has any participants or related events)
-        # and its sources, then a query for each of the two it has some of.
+        # The record with its sources joined (saying whether it has any
+        # participants or related events), then a query for each it has some of.
         with CaptureQueriesContext(connection) as queries:
             assert APIClient().get(path).status_code == 200
         assert len(queries) == queries_expected, [query["sql"] for query in queries]
         assert bool(body["participants"]) is bool(body["related_events"]) is (event == full)
+
+
+@pytest.mark.parametrize("count", [0, 1, 3])
+def test_a_position_detail_is_one_query_with_its_sources_in_order(
+    count: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    published = [date(2024, 3, 1), date(2025, 1, 2), date(2024, 3, 1)][:count]
+    sources = [(day, make_source(published_on=day).pk) for day in published]
+    position = make_position()
+    position.sources.set([pk for _day, pk in sources])
+    path = f"/api/v1/positions/{position.pk}/"
+    body = both_ways(path, monkeypatch)
+    # Newest first, then by key, as Source's own ordering says.
+    expected = [
+        pk for _day, pk in sorted(sources, key=lambda pair: (-pair[0].toordinal(), pair[1]))
+    ]
+    assert [brief["id"] for brief in body["sources"]] == expected
+    with CaptureQueriesContext(connection) as queries:
+        assert APIClient().get(path).status_code == 200
+    assert len(queries) == 1, [query["sql"] for query in queries]

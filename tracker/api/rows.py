@@ -19,10 +19,10 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any, ClassVar
 
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Exists, Model, OuterRef, QuerySet
+from django.http import Http404
 from rest_framework import serializers, viewsets
-from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -111,12 +111,15 @@ class Brief(Part):
 class ToMany(Part):
     """Records related to many: one query for the whole page, grouped by the record's key."""
 
-    def __init__(self, name: str, rows: QuerySet, key: str, shape: Shape) -> None:
+    def __init__(
+        self, name: str, rows: QuerySet, key: str, shape: Shape, joined: Joined | None = None
+    ) -> None:
         super().__init__(name)
         # Built once: a request only adds the keys of its page.
         self.rows = rows.values(key, *shape.columns())
         self.key = key
         self.shape = shape
+        self.joined = joined
 
     def columns(self) -> list[str]:
         return []
@@ -137,6 +140,34 @@ class ToMany(Part):
     def show(self, row: dict[str, Any], reading: Reading) -> Any:
         related = reading.related[self.name].get(row["pk"], ())
         return [self.shape.show(item, reading) for item in related]
+
+
+class Joined:
+    """A many-to-many relation read in the record's own query, as a join from the record.
+
+    A detail with one such relation is then one query, not two: a row per
+    related record (or one row of nulls for none), each row carrying the
+    record's columns too. ``items`` gives the related records' columns the
+    names the relation's own query gives them, so they are shown alike.
+    """
+
+    def __init__(self, relation: Any, link_prefix: str, shape: Shape) -> None:
+        prefix = f"{relation.name}__"
+        self.key = f"{prefix}pk"
+        self.renamed = {
+            prefix + column.removeprefix(link_prefix): column for column in shape.columns()
+        }
+        self.ordering = ordered_under(relation.related_model, prefix)
+
+    def columns(self) -> list[str]:
+        return [self.key, *self.renamed]
+
+    def items(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [
+            {theirs: row[ours] for ours, theirs in self.renamed.items()}
+            for row in rows
+            if row[self.key] is not None
+        ]
 
 
 def source_of(field: serializers.Field) -> str:
@@ -201,7 +232,8 @@ class Shape:
         links = relation.remote_field.through._default_manager.order_by(
             *ordered_under(relation.related_model, f"{other}__")
         )
-        return ToMany(name, links, own, shape)
+        joined = Joined(relation, f"{other}__", shape)
+        return ToMany(name, links, own, shape, joined)
 
     def nested_records(self, name: str, field: serializers.ListSerializer) -> Part:
         try:
@@ -240,13 +272,31 @@ class RowReader:
         columns = dict.fromkeys(["pk", *self.shape.columns()])
         return queryset.prefetch_related(None).values(*columns)
 
-    def detail_values(self, queryset: QuerySet, sparse: frozenset[str]) -> QuerySet:
-        """``values(queryset)``, and whether the record has any of each ``sparse`` relation.
+    def joined(self, sparse: frozenset[str]) -> tuple[str, Joined] | None:
+        """The to-many relation a detail reads in its own query (its only one not
+        ``sparse``, when that one can be joined), by name."""
+        dense = [part for part in self.to_many if part.name not in sparse]
+        if len(dense) == 1 and dense[0].joined is not None:
+            return dense[0].name, dense[0].joined
+        return None
 
-        ``show`` then skips the query of a relation the record has none of.
+    def detail_values(self, queryset: QuerySet, sparse: frozenset[str]) -> QuerySet:
+        """A detail's rows: ``values(queryset)``, whether the record has any of each
+        ``sparse`` relation, and the relation ``joined(sparse)`` names, joined.
+
+        ``show_detail`` then skips the query of a relation the record has none of.
         """
         flags = {part.flag(): part.any_of_record() for part in self.to_many if part.name in sparse}
-        return self.values(queryset).annotate(**flags)
+        columns = ["pk", *self.shape.columns()]
+        joined = self.joined(sparse)
+        if joined is not None:
+            columns += joined[1].columns()
+        return queryset.prefetch_related(None).values(*dict.fromkeys(columns)).annotate(**flags)
+
+    def detail_rows(self, rows: QuerySet, sparse: frozenset[str]) -> list[dict[str, Any]]:
+        """The rows of the record ``rows`` holds, its joined related records in their order."""
+        joined = self.joined(sparse)
+        return list(rows.order_by(*(joined[1].ordering if joined else ())))
 
     def values_kept(self, queryset: QuerySet, sparse: frozenset[str]) -> QuerySet:
         """``detail_values()`` of a queryset that lives as long as the process.
@@ -269,6 +319,22 @@ class RowReader:
             wanted = any(row.get(part.flag(), True) for row in rows)
             reading.related[part.name] = part.fetch(keys) if wanted else {}
         return [self.shape.show(row, reading) for row in rows]
+
+    def show_detail(
+        self, rows: list[dict[str, Any]], request: Request, sparse: frozenset[str]
+    ) -> dict[str, Any]:
+        """A record from its ``detail_values`` rows: one, or one per joined related record."""
+        record = rows[0]
+        joined = self.joined(sparse)
+        reading = Reading(request)
+        for part in self.to_many:
+            if joined is not None and part.name == joined[0]:
+                reading.related[part.name] = {record["pk"]: joined[1].items(rows)}
+            elif record.get(part.flag(), True):
+                reading.related[part.name] = part.fetch([record["pk"]])
+            else:
+                reading.related[part.name] = {}
+        return self.shape.show(record, reading)
 
 
 # Each serializer class's reader, worked out at first use (None: no shape).
@@ -327,6 +393,13 @@ class RowReadMixin(viewsets.GenericViewSet):
         # As GenericAPIView.get_object does it, on rows.
         rows = self.filter_queryset(self.get_rows(reader))
         lookup_url_kwarg = self.lookup_url_kwarg or self.lookup_field
-        row = get_object_or_404(rows, **{self.lookup_field: self.kwargs[lookup_url_kwarg]})
-        self.check_object_permissions(request, row)
-        return Response(reader.show([row], request)[0])
+        try:
+            rows = rows.filter(**{self.lookup_field: self.kwargs[lookup_url_kwarg]})
+            found = reader.detail_rows(rows, self.sparse_relations)
+        except (TypeError, ValueError, ValidationError):
+            # A key of the wrong type finds nothing, as with DRF's get_object_or_404.
+            raise Http404 from None
+        if not found:
+            raise Http404
+        self.check_object_permissions(request, found[0])
+        return Response(reader.show_detail(found, request, self.sparse_relations))
