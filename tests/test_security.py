@@ -131,6 +131,18 @@ class TestThrottling:
         statuses = [curator_client.get(reverse("api:actor-list")).status_code for _ in range(6)]
         assert statuses == [200] * 5 + [429]
 
+    @pytest.mark.django_db
+    def test_anonymous_clients_count_against_the_anonymous_rate_only(
+        self, api_client: APIClient
+    ) -> None:
+        # A user rate below the anonymous one does not reach anonymous clients.
+        rates = {"anon": "3/minute", "user": "1/minute"}
+        with override_settings(
+            REST_FRAMEWORK={**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+        ):
+            statuses = [api_client.get(reverse("api:actor-list")).status_code for _ in range(4)]
+        assert statuses == [200, 200, 200, 429]
+
 
 class TestCors:
     @pytest.mark.django_db

@@ -72,6 +72,11 @@ def one_version() -> Iterator[int]:
         _request_version.reset(token)
 
 
+def pinned_version() -> int | None:
+    """The version ``one_version()`` holds for this request, if it holds one."""
+    return _request_version.get()
+
+
 def data_version() -> int:
     pinned = _request_version.get()
     if pinned is not None:

@@ -1,10 +1,11 @@
 """Hot reads served from the cache, made stale by any write.
 
 A cached answer is the JSON body's data and the headers the view set
-(paging links, counts, ETag), keyed by the data version (tracker.freshness),
-the host, the full path and query, and the media type. Any committed write
-moves the version, so the next read of anything computes afresh: coarse,
-but always correct, and writes are rare next to reads. Only JSON answers of
+(paging links, counts, ETag), keyed by the host, the full path and query,
+and the media type, and stored with the data version (tracker.freshness) it
+was computed at. Any committed write moves the version, so the next read of
+anything computes afresh: coarse, but always correct, and writes are rare
+next to reads. The version and the answer are read in one round trip. Only JSON answers of
 GET requests are cached, after authentication, permissions and throttling
 have run. A cached list or detail still answers ``If-None-Match`` and
 ``If-Modified-Since`` with a 304. A hit builds no queryset and no serializer.
@@ -26,7 +27,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tracker.api.conditional import not_modified, not_modified_response
-from tracker.freshness import data_version
+from tracker.freshness import VERSION_KEY, data_version, pinned_version
 
 CACHED_HEADERS = ("X-Total-Count", "Link", "ETag", "Last-Modified")
 
@@ -41,7 +42,18 @@ def cache_key(request: Request) -> str | None:
         return None
     address = f"{request.get_host()}{request.get_full_path()}|{request.accepted_media_type}"
     digest = hashlib.sha256(address.encode()).hexdigest()
-    return f"tracker:response:{data_version()}:{digest}"
+    return f"tracker:response:{digest}"
+
+
+def version_and_entry(key: str) -> tuple[int, Any]:
+    """The data version and what the cache holds under ``key``, in one round trip."""
+    pinned = pinned_version()
+    if pinned is not None:
+        return pinned, cache.get(key)
+    found = cache.get_many([VERSION_KEY, key])
+    if VERSION_KEY not in found:
+        return data_version(), None
+    return int(found[VERSION_KEY]), found.get(key)
 
 
 def cached_response(request: Request, compute: Callable[[], Any]) -> Any:
@@ -50,16 +62,18 @@ def cached_response(request: Request, compute: Callable[[], Any]) -> Any:
     key = cache_key(request) if seconds > 0 else None
     if key is None:
         return compute()
-    hit = cache.get(key)
-    if hit is not None:
-        data, headers = hit
+    # Read before computing: an answer computed while a write commits is kept
+    # under the version before it, which that write has already moved on.
+    version, entry = version_and_entry(key)
+    if entry is not None and entry[0] == version:
+        _version, data, headers = entry
         if not_modified(request, headers.get("ETag"), headers.get("Last-Modified")):
             return not_modified_response(headers.get("ETag"), headers.get("Last-Modified"))
         return Response(data, headers=headers)
     response = compute()
     if isinstance(response, Response) and response.status_code == status.HTTP_200_OK:
         headers = {name: response[name] for name in CACHED_HEADERS if response.has_header(name)}
-        cache.set(key, (response.data, headers), seconds)
+        cache.set(key, (version, response.data, headers), seconds)
     return response
 
 
