@@ -42,6 +42,12 @@ run: install
 		|| echo "The local admin user already exists (admin / admin unless you changed it)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# The worker that sends webhook deliveries (docs/operators.md, "Webhook worker"),
+# beside `make run` in another terminal.
+.PHONY: worker
+worker: install
+	$(PY) manage.py webhooks_worker --interval 0.5
+
 # As deployed (gunicorn, DEBUG off, static files from WhiteNoise) on plain http: see bin/serve.
 .PHONY: serve
 serve: install
@@ -114,6 +120,12 @@ bench: install
 .PHONY: bench-export
 bench-export: install
 	$(PY) -m bench.export $(EXPORT_ARGS)
+
+# Webhooks: 10,000 changes delivered to one receiver on loopback (bench/webhooks.py):
+# deliveries/s and the delay from commit to arrival. WEBHOOK_ARGS="--database sqlite".
+.PHONY: bench-webhooks
+bench-webhooks: install
+	$(PY) -m bench.webhooks $(WEBHOOK_ARGS)
 
 .PHONY: bench-read
 bench-read: install

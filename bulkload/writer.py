@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Model, Q
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
 from bulkload.background import Background
@@ -44,6 +44,7 @@ from bulkload.sql import (
 from responses.models import Change, ChangeAction, Event, Measure, Position
 from responses.signals import FEED_RESOURCES, SEARCHABLE
 from tracker.search import refresh_search_vectors
+from webhooks.matching import queue_deliveries_for
 
 Errors = dict[str, list[str]]
 
@@ -212,8 +213,8 @@ class Writer:
         self.background.wait()
         # Copying the rows is Python work, done here; the statements that make
         # the database work run, on PostgreSQL, while the next rows are read.
-        self._send(record, plan, new)
-        self.background.run(lambda: self._execute(record, plan, new))
+        changes = self._send(record, plan, new)
+        self.background.run(lambda: self._execute(record, plan, new, changes))
         for pending, instance in plan.created:
             record.remember(self.index, pending, instance, None)
         for pending, instance, before, _ in plan.updated:
@@ -221,7 +222,7 @@ class Writer:
         self.tally.created[record.label] += len(plan.created)
         self.tally.updated[record.label] += len(plan.updated)
 
-    def _send(self, record: RecordType, plan: _Plan, new: NewRows) -> None:
+    def _send(self, record: RecordType, plan: _Plan, new: NewRows) -> QuerySet[Change] | None:
         """Copy a batch's rows in: new records (into their stage, if searchable),
         links and change-feed entries. Links may precede their records: foreign
         keys are checked once the batch is written (``check_foreign_keys``)."""
@@ -230,9 +231,15 @@ class Writer:
             replaced, rows = self._link_rows(links, plan)
             links.delete(replaced, self.using)
             insert_rows(self.using, links.through, links.row_columns(), rows)
-        insert_rows(self.using, Change, _CHANGE_COLUMNS, self._change_rows(record.model, plan))
+        changes = self._change_rows(record.model, plan)
+        last = Change.objects.using(self.using).order_by("-pk").values_list("pk", flat=True)
+        after = last.first() or 0
+        insert_rows(self.using, Change, _CHANGE_COLUMNS, changes)
+        return Change.objects.using(self.using).filter(pk__gt=after) if changes else None
 
-    def _execute(self, record: RecordType, plan: _Plan, new: NewRows) -> None:
+    def _execute(
+        self, record: RecordType, plan: _Plan, new: NewRows, changes: QuerySet[Change] | None
+    ) -> None:
         """The rest of a batch's database work (in the writing thread, on PostgreSQL)."""
         model = record.model
         insert_staged(self.using, new)
@@ -245,6 +252,10 @@ class Writer:
             insert_history(self.using, model, [i.pk for i in updated], "~", reason)
         self._refresh_search(model, [instance.pk for instance in updated])
         check_foreign_keys(self.using)
+        if changes is not None:
+            # As a save would: webhook subscriptions get these changes too
+            # (their filters see the records, which are written by now).
+            queue_deliveries_for(changes.order_by("pk"))
 
     def _link_rows(self, links: Links, plan: _Plan) -> tuple[list[Any], list[tuple[Any, ...]]]:
         """The records whose links are replaced, and the link rows to write."""

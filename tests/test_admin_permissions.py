@@ -47,6 +47,7 @@ from tests.admin_walk import (
     writes_between,
 )
 from tests.factories import make_membership, make_source, make_status_change
+from webhooks.models import Delivery, Subscription
 
 pytestmark = pytest.mark.django_db
 
@@ -95,6 +96,17 @@ def build_world() -> World:
         owner=None,
     )
     issue_token(users["curator"], name="walker", read_only=False)
+    superuser = users["superuser"]
+    assert superuser is not None
+    subscription = Subscription.objects.create(
+        owner=superuser,
+        target_url="http://93.184.216.34/hook",  # a public address: no name to resolve
+        resources=["measures"],
+        actions=["created"],
+    )
+    Delivery.objects.create(
+        subscription=subscription, change={"resource": "measures", "key": "1", "action": "created"}
+    )
     objects: dict[type[Model], Model] = {}
     for model in (route.model for route in admin_routes()):
         if model is None or model in objects:

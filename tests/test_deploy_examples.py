@@ -52,6 +52,7 @@ def test_the_units_run_commands_that_exist() -> None:
     assert [unit.name for unit in units] == [
         "tracker-retention.service",
         "tracker-web.service",
+        "tracker-worker.service",
     ]
     for unit in units:
         parsed = configparser.ConfigParser(strict=False, interpolation=None)

@@ -67,8 +67,12 @@ def test_reads_are_open_to_anyone_and_writes_need_credentials() -> None:
     assert "security" not in schema
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
-            if method == "get" and path.endswith("/history/"):
-                # History names the people who made changes: signed-in readers only.
+            if method == "get" and (
+                path.endswith("/history/")
+                or path.startswith(("/api/v1/subscriptions/", "/api/v1/deliveries/"))
+            ):
+                # History names the people who made changes, and webhooks are their
+                # owners' business: signed-in readers only.
                 assert {"tokenAuth": []} in operation["security"], f"GET {path}"
             elif method == "get":
                 assert "security" not in operation, f"GET {path}"
@@ -119,6 +123,8 @@ def test_the_api_root_lists_every_resource(client: Client) -> None:
         "status-changes",
         "sources",
         "changes",
+        "subscriptions",
+        "deliveries",
     }
     assert client.get("/").status_code in (301, 302)
 

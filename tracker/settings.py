@@ -395,3 +395,38 @@ HISTORY_RETENTION_DAYS = env.int("HISTORY_RETENTION_DAYS", default=365)
 # JSON only: form encodings cannot say "a list" or "null", so they would let
 # malformed writes through as strings. The browsable API sends its raw JSON.
 REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = ["tracker.api.parsers.JSONParser"]
+
+# ---------------------------------------------------------------------------
+# Webhooks (the webhooks app; docs/services.md, "Webhooks"). Deliveries are
+# tasks in this database, run by `manage.py db_worker` (django-tasks), never
+# by a web request.
+INSTALLED_APPS += ["django_tasks", "django_tasks_db", "webhooks"]
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# The address clients reach the API at: the links inside deliveries use it.
+# Unset: the development server's address, or https:// and the first host
+# ALLOWED_HOSTS names.
+_hosts = [host for host in ALLOWED_HOSTS if host != "*" and not host.startswith(".")]
+PUBLIC_BASE_URL = env.str(
+    "PUBLIC_BASE_URL",
+    default="http://localhost:8000" if DEBUG or not _hosts else f"https://{_hosts[0]}",
+)
+# Deliveries go to public addresses only, unless this is on (a receiver on
+# this machine or the local network, in development or a closed network).
+WEBHOOK_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", default=False)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+WEBHOOK_MAX_RESPONSE_BYTES = 64 * 1024
+# The first retry after about this long, then twice as long each time, up to the cap.
+WEBHOOK_RETRY_SECONDS = env.float("WEBHOOK_RETRY_SECONDS", default=10.0)
+WEBHOOK_RETRY_MAX_SECONDS = env.float("WEBHOOK_RETRY_MAX_SECONDS", default=3600.0)
+# Failed attempts in a row after which a subscription is paused (about 5 hours
+# of retries with the defaults).
+WEBHOOK_MAX_FAILURES = env.int("WEBHOOK_MAX_FAILURES", default=12)
+# The change feed's resources and actions are a subscription's too: one name each.
+cast(dict[str, Any], SPECTACULAR_SETTINGS)["ENUM_NAME_OVERRIDES"].update(
+    {
+        "ChangeResourceEnum": "responses.api.changes.RESOURCE_CHOICES",
+        "ChangeActionEnum": "responses.models.ChangeAction",
+        "SubscriptionStatusEnum": "webhooks.models.SubscriptionStatus",
+        "DeliveryStatusEnum": "webhooks.models.DeliveryStatus",
+    }
+)

@@ -34,7 +34,7 @@ user.is_staff = True
 user.set_password({CURATOR_PASSWORD!r})
 user.save()
 user.user_permissions.set(
-    Permission.objects.filter(content_type__app_label__in=["actors", "responses"])
+    Permission.objects.filter(content_type__app_label__in=["actors", "responses", "webhooks"])
 )
 """
 
@@ -97,6 +97,8 @@ def start_server(workdir: Path, static_root: Path) -> Server:
         # Set once, so the management commands run next share the server's key.
         "SECRET_KEY": f"e2e-only-{os.urandom(24).hex()}",
         "DEBUG": "false",
+        # The webhook flow subscribes a receiver on this machine.
+        "WEBHOOK_ALLOW_PRIVATE_TARGETS": "true",
     }
     log = workdir / "server.log"
     with log.open("wb") as output:

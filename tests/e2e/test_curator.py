@@ -113,3 +113,26 @@ def test_a_curator_moves_the_eu_measure_and_sees_it_in_its_history(
 
     page.reload()
     expect(rows).to_have_count(1)
+
+
+def test_a_curator_subscribes_a_service_to_new_sanctions_in_the_admin(
+    server: Server, page: Page, camera: Camera
+) -> None:
+    log_in(page, server)
+    page.get_by_role("link", name="Subscriptions").click()
+    page.get_by_role("link", name="Add subscription").click()
+    page.get_by_label("Target url").fill("http://127.0.0.1:9/hooks/sanctions")
+    page.locator(".field-resources").get_by_label("measures").check()
+    page.locator(".field-actions").get_by_label("Created").check()
+    page.get_by_label("Filters").fill("kind=nonsense")
+    page.get_by_role("button", name="Save", exact=True).click()
+    # The API's rules: a filter the measures list would refuse is refused here.
+    expect(page.locator(".errorlist")).to_contain_text("kind")
+    page.get_by_label("Filters").fill("kind=sanctions")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("shown this once: whsec_")
+    rows = page.locator("#result_list tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("http://127.0.0.1:9/hooks/sanctions")
+    expect(rows.first).to_contain_text("Active")
+    camera.step(page, "the-new-subscription")

@@ -12,7 +12,7 @@ from tracker.api.routers import api_root
 
 app_name = "api"
 
-APPS = [include("actors.api.urls"), include("responses.api.urls")]
+APPS = [include("actors.api.urls"), include("responses.api.urls"), include("webhooks.api.urls")]
 
 urlpatterns = [
     *(path("api/v1/", routes) for routes in APPS),
