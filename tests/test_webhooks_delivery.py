@@ -232,7 +232,11 @@ def test_each_retry_waits_about_twice_as_long_as_the_one_before(owner: User, set
         subscription(owner, receiver)
         make_measure()
         for attempts in range(1, 4):
-            work(until=lambda attempts=attempts: Delivery.objects.get().attempts == attempts)
+
+            def tried(times: int = attempts) -> bool:
+                return Delivery.objects.get().attempts == times
+
+            work(until=tried)
             delivery = Delivery.objects.get()
             assert delivery.last_attempt_at is not None
             waits.append((delivery.next_attempt_at - delivery.last_attempt_at).total_seconds())
