@@ -138,14 +138,35 @@ def test_the_browsable_api_shows_the_filter_form(client: Client) -> None:
 
 
 @pytest.mark.django_db
-def test_the_filter_form_offers_actors_by_name_under_plain_labels(client: Client) -> None:
-    from tests.factories import make_actor
+def test_the_filter_form_takes_typed_slugs_and_never_lists_every_record(client: Client) -> None:
+    from actors.models import Actor
+    from tests.factories import make_actor, make_position
 
-    make_actor(slug="european-union", name="European Union")
+    for number in range(200):
+        make_actor(slug=f"state-{number}", name=f"State {number}")
+    union, nato = make_actor(slug="european-union"), make_actor(slug="nato")
+    make_position(actor=union), make_position(actor=nato), make_position()
     html = client.get("/api/v1/positions/", HTTP_ACCEPT="text/html").content.decode()
     assert '<label for="id_actor">Actor:</label>' in html
     assert '<label for="id_actor_member_of">Actor member of:</label>' in html
-    assert '<option value="european-union">European Union</option>' in html
+    # A box to type slugs in: not one option per actor (or event, or conflict).
+    assert '<input type="text" name="actor"' in html
+    assert "state-7" not in html
+    assert html.count("<option") < 100 < Actor.objects.count()
+    # Two slugs in the box are two actors, shown back as typed; repeating the
+    # parameter is the same.
+    for query in (
+        "actor=european-union+nato",
+        "actor=european-union,nato",
+        "actor=european-union&actor=nato",
+    ):
+        page = client.get(f"/api/v1/positions/?{query}", HTTP_ACCEPT="text/html")
+        assert 'value="european-union nato"' in page.content.decode()
+        listed = client.get(f"/api/v1/positions/?{query}", HTTP_ACCEPT="application/json")
+        assert listed.json()["count"] == 2
+    unknown = client.get("/api/v1/positions/?actor=nobody", HTTP_ACCEPT="application/json")
+    assert unknown.status_code == 400
+    assert unknown.json()["errors"][0]["attr"] == "actor"
 
 
 @pytest.mark.django_db
