@@ -106,6 +106,45 @@ def test_apply_retention_runs_every_rule() -> None:
     assert "expired idempotency keys" in output
     assert "change feed entries" in output
     assert "versions of actor records" in output
+    assert "webhook deliveries" in output
+
+
+def test_apply_retention_deletes_the_workers_old_finished_tasks() -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    from webhooks.sending import send_pending
+
+    old, recent = send_pending.enqueue(1).id, send_pending.enqueue(2).id
+    now = timezone.now()
+    DBTaskResult.objects.filter(pk=recent).update(status="SUCCESSFUL", finished_at=now)
+    DBTaskResult.objects.filter(pk=old).update(
+        status="SUCCESSFUL", finished_at=now - timedelta(days=15)
+    )
+    run("apply_retention")
+    assert [str(pk) for pk in DBTaskResult.objects.values_list("pk", flat=True)] == [recent]
+
+
+def test_old_delivered_webhooks_go_and_pending_ones_stay() -> None:
+    from django.contrib.auth.models import User
+
+    from webhooks.models import Delivery, Subscription
+
+    subscription = Subscription.objects.create(
+        owner=User.objects.create_user("ivy"),
+        target_url="https://hooks.example.org/",
+        resources=["actors"],
+        actions=["created"],
+    )
+    change = {"resource": "actors", "key": "x", "action": "created"}
+    old, recent, waiting = (Delivery.objects.create(subscription=subscription, change=change)
+                            for _ in range(3))  # fmt: skip
+    now = timezone.now()
+    Delivery.objects.filter(pk=old.pk).update(status="delivered", delivered_at=now - timedelta(91))
+    Delivery.objects.filter(pk=recent.pk).update(status="delivered", delivered_at=now)
+    Delivery.objects.filter(pk=waiting.pk).update(created_at=now - timedelta(days=200))
+    assert "Deleted 1 webhook deliveries" in run("purge_deliveries")
+    assert set(Delivery.objects.values_list("pk", flat=True)) == {recent.pk, waiting.pk}
+    assert "kept for ever" in run("purge_deliveries", "--days", "0")
 
 
 def test_the_schema_documents_the_feeds_410() -> None:
