@@ -3,11 +3,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from responses.models import Change, FeedPurge
+from tracker.retention import add_days_argument
 
 BATCH = 10_000
 
@@ -19,12 +19,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--days",
-            type=int,
-            default=settings.CHANGE_FEED_RETENTION_DAYS,
-            help="Keep this many days (default CHANGE_FEED_RETENTION_DAYS; 0 keeps everything).",
-        )
+        add_days_argument(parser, "CHANGE_FEED_RETENTION_DAYS")
         parser.add_argument("--dry-run", action="store_true", help="Count, delete nothing.")
 
     def handle(self, *args: Any, days: int, dry_run: bool, **options: Any) -> None:

@@ -4,12 +4,13 @@ from datetime import timedelta
 from typing import Any
 
 from django.apps import apps
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from simple_history.exceptions import NotHistoricalModelError
 from simple_history.utils import get_history_model_for_model
+
+from tracker.retention import add_days_argument
 
 BATCH = 10_000
 
@@ -21,12 +22,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--days",
-            type=int,
-            default=settings.HISTORY_RETENTION_DAYS,
-            help="Keep this many days (default HISTORY_RETENTION_DAYS; 0 keeps everything).",
-        )
+        add_days_argument(parser, "HISTORY_RETENTION_DAYS")
         parser.add_argument("--dry-run", action="store_true", help="Count, delete nothing.")
 
     def handle(self, *args: Any, days: int, dry_run: bool, **options: Any) -> None:

@@ -3,10 +3,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
+from tracker.retention import add_days_argument
 from webhooks.models import Delivery, DeliveryStatus
 
 
@@ -17,12 +17,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--days",
-            type=int,
-            default=settings.CHANGE_FEED_RETENTION_DAYS,
-            help="Keep this many days (default CHANGE_FEED_RETENTION_DAYS; 0 keeps everything).",
-        )
+        add_days_argument(parser, "CHANGE_FEED_RETENTION_DAYS")
 
     def handle(self, *args: Any, days: int, **options: Any) -> None:
         if days <= 0:
