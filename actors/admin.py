@@ -17,7 +17,7 @@ from actors.merge import merge_actors
 from actors.models import Actor, Membership
 from actors.resources import ActorResource, MembershipResource
 from savedfilters.admin import SavedFiltersMixin
-from tracker.admin import CuratedAdmin, ImportExportAdmin
+from tracker.admin import CuratedAdmin, ImportExportAdmin, SlugListFilter
 
 # Autocomplete lookups that only make sense for some kinds of actor, keyed by
 # the (app_label, model_name, field_name) the autocomplete view is asked for.
@@ -160,7 +160,7 @@ class ActorAdmin(SavedFiltersMixin, CuratedAdmin):
 class MembershipAdmin(SavedFiltersMixin, ImportExportAdmin):
     resource_classes = (MembershipResource,)
     list_display = ("member", "organization", "started_on", "ended_on")
-    list_filter = (("organization", admin.RelatedOnlyFieldListFilter),)
+    list_filter = (("organization", SlugListFilter),)
     list_select_related = ("member", "organization")
     search_fields = ("member__name", "member__short_name", "organization__name")
     autocomplete_fields = ("member", "organization")

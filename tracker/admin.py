@@ -6,14 +6,59 @@ Saved filters are an app of their own: a model admin adds
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from tracker.imports import IMPORT_EXPORT_FORMATS
+
+
+class SlugListFilter(admin.FieldListFilter):
+    """A foreign key to records with slugs, filtered by a slug typed in a box.
+
+    Django's related filters list every record that is referred to: at
+    20,000 actors that made the positions changelist 1.7 MB, and finding
+    the list took two DISTINCT scans of every position.
+    """
+
+    template = "admin/slug_filter.html"
+
+    def __init__(self, field: Any, request: HttpRequest, params: Any, *args: Any, **kwargs: Any):
+        # ?actor=european-union, as the API says it (and a name the admin's
+        # lookup check lets through, unlike actor__slug).
+        self.parameter = kwargs["field_path"]
+        super().__init__(field, request, params, *args, **kwargs)
+        value = self.used_parameters.get(self.parameter) or [""]
+        self.typed = value[-1] if isinstance(value, list) else value
+        # What the box's form sends along, so that the other filters stay.
+        self.kept_parameters = [
+            (name, value)
+            for name, values in request.GET.lists()
+            if name not in (self.parameter, "p")
+            for value in values
+        ]
+
+    def expected_parameters(self) -> list[str | None]:
+        return [self.parameter]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if not self.typed:
+            return queryset
+        return queryset.filter(**{f"{self.parameter}__slug": self.typed})
+
+    def choices(self, changelist: Any) -> Iterator[Any]:
+        yield {
+            "selected": not self.typed,
+            "query_string": changelist.get_query_string(remove=[self.parameter]),
+            "display": _("All"),
+        }
 
 
 class HistoryAdmin(SimpleHistoryAdmin):

@@ -18,7 +18,7 @@ from responses.models import (
 )
 from responses.resources import ConflictResource, EventResource, PositionResource
 from savedfilters.admin import SavedFiltersMixin
-from tracker.admin import CuratedAdmin
+from tracker.admin import CuratedAdmin, SlugListFilter
 
 TIMESTAMPS = ("created_at", "updated_at")
 
@@ -107,9 +107,9 @@ class EventAdmin(SavedFiltersMixin, CuratedAdmin):
     list_filter = (
         "kind",
         "country",
-        ("conflict", admin.RelatedOnlyFieldListFilter),
-        ("initiator", admin.RelatedOnlyFieldListFilter),
-        ("target", admin.RelatedOnlyFieldListFilter),
+        ("conflict", SlugListFilter),
+        ("initiator", SlugListFilter),
+        ("target", SlugListFilter),
     )
     list_select_related = ("conflict", "initiator", "target")
     search_fields = ("title", "slug", "summary", "location")
@@ -145,8 +145,8 @@ class PositionAdmin(SavedFiltersMixin, CuratedAdmin):
     list_display = ("actor", "stance", "event", "target", "stated_on", "speaker", "cameo_code")
     list_filter = (
         "stance",
-        ("actor", admin.RelatedOnlyFieldListFilter),
-        ("target", admin.RelatedOnlyFieldListFilter),
+        ("actor", SlugListFilter),
+        ("target", SlugListFilter),
     )
     list_select_related = ("actor", "event", "target", "speaker")
     search_fields = ("actor__name", "actor__short_name", "event__title", "summary", "quote")

@@ -20,7 +20,7 @@ from responses.lifecycle import describe_allowed_moves
 from responses.models import Measure, MeasureStatusChange
 from responses.resources import MeasureResource
 from savedfilters.admin import SavedFiltersMixin
-from tracker.admin import CuratedAdmin
+from tracker.admin import CuratedAdmin, SlugListFilter
 
 TIMESTAMPS = ("created_at", "updated_at")
 
@@ -56,8 +56,8 @@ class MeasureAdmin(SavedFiltersMixin, CuratedAdmin):
     list_filter = (
         "status",
         "kind",
-        ("actor", admin.RelatedOnlyFieldListFilter),
-        ("target", admin.RelatedOnlyFieldListFilter),
+        ("actor", SlugListFilter),
+        ("target", SlugListFilter),
     )
     list_select_related = ("actor", "target", "event")
     search_fields = (

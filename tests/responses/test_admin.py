@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -786,3 +787,29 @@ class TestSourceDeletion:
         assert response.status_code == 200
         assert response.context["protected"]
         assert Actor.objects.filter(pk=russia.pk).exists()
+
+
+@pytest.mark.django_db
+def test_changelists_filter_actors_by_a_typed_slug_not_a_list_of_every_actor(
+    admin_client: Client,
+) -> None:
+    for number in range(60):
+        make_actor(slug=f"state-{number}", name=f"State {number}")
+    union = make_actor(slug="european-union", name="European Union")
+    mine = make_position(actor=union, stance=Stance.THREATEN)
+    make_position(actor=union, stance=Stance.CONDEMN)
+    other = make_position(stance=Stance.THREATEN)
+    changelist = reverse("admin:responses_position_changelist")
+    page = admin_client.get(changelist).content.decode()
+    assert '<input type="search" name="actor"' in page
+    assert "State 7" not in page  # no link per actor
+    # The box narrows the list, and keeps the other filters.
+    query = {"stance__exact": "threaten", "actor": union.slug}
+    narrowed = admin_client.get(changelist, query)
+    assert narrowed.status_code == 200, narrowed.get("Location")
+    shown = narrowed.content.decode()
+    rows = set(re.findall(r"/admin/responses/position/(\d+)/change/", shown))
+    assert rows == {str(mine.pk)}, rows
+    assert str(other.pk) not in rows
+    assert 'name="stance__exact" value="threaten"' in shown
+    assert 'value="european-union"' in shown
