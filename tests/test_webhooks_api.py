@@ -51,6 +51,8 @@ def test_the_secret_is_shown_once_then_only_its_hint(integrator: APIClient) -> N
     assert made.json()["owned_by"] == "ivy"
     again = integrator.get(made.json()["url"]).json()
     assert "secret" not in again
+    # Its deliveries link lists them (none yet).
+    assert integrator.get(again["deliveries"]).json()["count"] == 0
     assert again["secret_hint"] == f"{secret[:6]}…{secret[-4:]}"
     rotated = integrator.post(made.json()["url"] + "rotate-secret/")
     assert rotated.status_code == 200

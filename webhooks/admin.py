@@ -11,7 +11,7 @@ from django.http import HttpRequest
 
 from responses.models import ChangeAction
 from webhooks import actions
-from webhooks.models import Delivery, Subscription
+from webhooks.models import Delivery, Subscription, owned
 from webhooks.resources import RESOURCE_CHOICES
 
 
@@ -33,12 +33,6 @@ class SubscriptionForm(forms.ModelForm):
     class Meta:
         model = Subscription
         fields = ["target_url", "resources", "actions", "filters", "status"]
-
-
-def owned(queryset: QuerySet[Any], request: HttpRequest, owner_path: str) -> QuerySet[Any]:
-    if request.user.is_superuser:
-        return queryset
-    return queryset.filter(**{owner_path: request.user})
 
 
 @admin.register(Subscription)
@@ -72,7 +66,7 @@ class SubscriptionAdmin(admin.ModelAdmin):
     actions = ["resume", "pause", "rotate_secret"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Subscription]:
-        return owned(super().get_queryset(request), request, "owner")
+        return owned(super().get_queryset(request), request.user, "owner")
 
     @admin.display(description="Secret")
     def secret_hint(self, subscription: Subscription) -> str:
@@ -136,7 +130,7 @@ class DeliveryAdmin(admin.ModelAdmin):
     show_full_result_count = False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Delivery]:
-        return owned(super().get_queryset(request), request, "subscription__owner")
+        return owned(super().get_queryset(request), request.user, "subscription__owner")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

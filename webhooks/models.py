@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from responses.models import ChangeAction
@@ -167,3 +169,13 @@ class Delivery(models.Model):
     def __str__(self) -> str:
         change = self.change
         return f"{change.get('resource')} {change.get('key')} {change.get('action')}"
+
+
+def owned(queryset: QuerySet[Any], user: Any, owner_path: str) -> QuerySet[Any]:
+    """What ``user`` may see of ``queryset``: their own, or everything for a superuser.
+
+    The API and the admin both ask this, so a subscription is nobody else's business.
+    """
+    if user.is_superuser:
+        return queryset
+    return queryset.filter(**{owner_path: user})

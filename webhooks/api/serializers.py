@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -64,7 +65,7 @@ class SubscriptionSerializer(ValidatedModelSerializer):
 
     def get_deliveries(self, subscription: Subscription) -> str:
         request = self.context["request"]
-        path = f"/api/v1/deliveries/?subscription={subscription.pk}&ordering=-id"
+        path = f"{reverse('api:delivery-list')}?subscription={subscription.pk}&ordering=-id"
         return str(request.build_absolute_uri(path))
 
     def validate_status(self, value: str) -> str:

@@ -19,7 +19,7 @@ from webhooks.api.serializers import (
     SecretSerializer,
     SubscriptionSerializer,
 )
-from webhooks.models import Delivery, DeliveryStatus, Subscription
+from webhooks.models import Delivery, DeliveryStatus, Subscription, owned
 
 
 class ModelPermissions(permissions.DjangoModelPermissions):
@@ -38,12 +38,6 @@ class ChangePermissions(ModelPermissions):
     perms_map = {**ModelPermissions.perms_map, "POST": ["%(app_label)s.change_%(model_name)s"]}
 
 
-def owned(queryset: QuerySet[Any], request: Request, owner_path: str) -> QuerySet[Any]:
-    if request.user.is_superuser:
-        return queryset
-    return queryset.filter(**{owner_path: request.user})
-
-
 class SubscriptionViewSet(viewsets.ModelViewSet):
     """Webhook subscriptions: changes pushed, signed, to a URL of the owner's."""
 
@@ -53,7 +47,7 @@ class SubscriptionViewSet(viewsets.ModelViewSet):
     filterset_fields = ["status"]
 
     def get_queryset(self) -> QuerySet[Subscription]:
-        return owned(super().get_queryset(), self.request, "owner")
+        return owned(super().get_queryset(), self.request.user, "owner")
 
     def get_serializer_class(self) -> type[SubscriptionSerializer]:
         return NewSubscriptionSerializer if self.action == "create" else SubscriptionSerializer
@@ -94,7 +88,7 @@ class DeliveryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     filterset_class = DeliveryFilterSet
 
     def get_queryset(self) -> QuerySet[Delivery]:
-        return owned(super().get_queryset(), self.request, "subscription__owner")
+        return owned(super().get_queryset(), self.request.user, "subscription__owner")
 
     @extend_schema(request=None, responses={202: DeliverySerializer})
     @action(detail=True, methods=["post"], permission_classes=[ChangePermissions])
