@@ -4,6 +4,8 @@ from django_filters import rest_framework as filters
 
 from actors.choices import ActorKind
 from actors.models import Actor, Membership
+from tracker.api.dimensions import Choice
+from tracker.api.facets import FacetsFilter
 from tracker.api.filtersets import (
     BaseFilterSet,
     CountryFilter,
@@ -26,10 +28,22 @@ class ActorFilterSet(BaseFilterSet):
     )
     updated_since = updated_since_filter()
     ordering = OrderingFilter("name", "slug", "kind", "updated_at", ranked=True)
+    facets = FacetsFilter(
+        Choice("kind", "kind", ActorKind.choices), Choice("country", "country", ())
+    )
 
     class Meta:
         model = Actor
-        fields = ["q", "kind", "country", "parent", "member_of", "updated_since", "ordering"]
+        fields = [
+            "q",
+            "kind",
+            "country",
+            "parent",
+            "member_of",
+            "updated_since",
+            "ordering",
+            "facets",
+        ]
 
 
 class MembershipFilterSet(BaseFilterSet):

@@ -4,6 +4,7 @@ from django_filters import rest_framework as filters
 
 from actors.choices import ActorKind
 from actors.filtersets import actor_filter
+from actors.models import Actor
 from responses.choices import EventKind, MeasureKind, MeasureStatus, SourceKind, Stance
 from responses.models import (
     Conflict,
@@ -13,6 +14,8 @@ from responses.models import (
     Position,
     Source,
 )
+from tracker.api.dimensions import Choice, Related, periods
+from tracker.api.facets import FacetsFilter
 from tracker.api.filtersets import (
     BaseFilterSet,
     CountryFilter,
@@ -66,6 +69,15 @@ class EventFilterSet(BaseFilterSet):
     occurred_after, occurred_before = date_range("occurred_on", "Occurred")
     updated_since = updated_since_filter()
     ordering = OrderingFilter("occurred_on", "title", "updated_at", ranked=True)
+    facets = FacetsFilter(
+        Choice("kind", "kind", EventKind.choices),
+        Related("conflict", "conflict", Conflict),
+        Related("initiator", "initiator", Actor),
+        Related("target", "target", Actor),
+        Choice("country", "country", ()),
+        *periods("occurred_on", "occurred_after", "occurred_before"),
+        shown=("kind", "conflict", "initiator", "year"),
+    )
 
     class Meta:
         model = Event
@@ -81,6 +93,7 @@ class EventFilterSet(BaseFilterSet):
             "occurred_before",
             "updated_since",
             "ordering",
+            "facets",
         ]
 
 
@@ -106,6 +119,16 @@ class PositionFilterSet(BaseFilterSet):
     stated_after, stated_before = date_range("stated_on", "Stated")
     updated_since = updated_since_filter()
     ordering = OrderingFilter("stated_on", "stance", "updated_at", ranked=True)
+    facets = FacetsFilter(
+        Choice("stance", "stance", Stance.choices),
+        Choice("actor_kind", "actor__kind", ActorKind.choices),
+        Related("actor", "actor", Actor),
+        Related("conflict", "event__conflict", Conflict),
+        Related("event", "event", Event, label="title"),
+        Related("target", "target", Actor),
+        *periods("stated_on", "stated_after", "stated_before"),
+        shown=("stance", "actor_kind", "actor", "year"),
+    )
 
     class Meta:
         model = Position
@@ -124,6 +147,7 @@ class PositionFilterSet(BaseFilterSet):
             "stated_before",
             "updated_since",
             "ordering",
+            "facets",
         ]
 
 
@@ -151,6 +175,16 @@ class MeasureFilterSet(BaseFilterSet):
     announced_after, announced_before = date_range("announced_on", "Announced")
     updated_since = updated_since_filter()
     ordering = OrderingFilter("announced_on", "status", "updated_at", ranked=True)
+    facets = FacetsFilter(
+        Choice("kind", "kind", MeasureKind.choices),
+        Choice("status", "status", MeasureStatus.choices),
+        Choice("actor_kind", "actor__kind", ActorKind.choices),
+        Related("actor", "actor", Actor),
+        Related("target", "target", Actor),
+        Related("conflict", "event__conflict", Conflict),
+        *periods("announced_on", "announced_after", "announced_before"),
+        shown=("kind", "status", "actor", "year"),
+    )
 
     class Meta:
         model = Measure
@@ -169,6 +203,7 @@ class MeasureFilterSet(BaseFilterSet):
             "announced_before",
             "updated_since",
             "ordering",
+            "facets",
         ]
 
 

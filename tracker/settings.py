@@ -185,6 +185,8 @@ CACHES = {
 API_CACHE_SECONDS = env.int("API_CACHE_SECONDS", default=300 if REDIS_URL else 0)
 # Lists count matching rows exactly up to this many, and estimate above it.
 API_EXACT_COUNT_LIMIT = env.int("API_EXACT_COUNT_LIMIT", default=20_000)
+# Seconds one request may spend counting facets; those past it answer timed_out.
+FACETS_TIME_LIMIT = env.float("FACETS_TIME_LIMIT", default=0.25)
 # CSV exports one server process streams at once; one more is answered 503 with
 # Retry-After. A slow reader holds a thread (and a database connection) for as
 # long as it reads, so this must stay below gunicorn's threads

@@ -20,6 +20,7 @@ from responses.api.briefs import (
     PositionBriefSerializer,
     SourceBriefSerializer,
 )
+from responses.api.counts import CountsMixin, counts_schema
 from responses.api.serializers import (
     ConflictSerializer,
     EventResponsesReportSerializer,
@@ -97,7 +98,8 @@ class ConflictViewSet(HistoryMixin, TrackerViewSet):
     declaration = CONFLICT
 
 
-class EventViewSet(HistoryMixin, TrackerViewSet):
+@counts_schema("Events", "period=year&by=kind&conflict=russia-ukraine-war", EventFilterSet)
+class EventViewSet(CountsMixin, HistoryMixin, TrackerViewSet):
     """Things that happened: strikes, calls, summits, ceasefires."""
 
     queryset = Event.objects.select_related("conflict", "initiator", "target").prefetch_related(
@@ -156,7 +158,8 @@ class EventViewSet(HistoryMixin, TrackerViewSet):
         return Response(EventResponsesReportSerializer(report, context={"request": request}).data)
 
 
-class PositionViewSet(HistoryMixin, TrackerViewSet):
+@counts_schema("Positions", "actor=european-union&period=month&by=stance", PositionFilterSet)
+class PositionViewSet(CountsMixin, HistoryMixin, TrackerViewSet):
     """What an actor stated about an event or another actor."""
 
     queryset = Position.objects.select_related(
@@ -194,7 +197,8 @@ class CanChangeMeasure(permissions.DjangoModelPermissions):
 @extend_validation_errors(
     ["before_previous_change", "before_effective"], field_name="on", actions=["transitions"]
 )
-class MeasureViewSet(HistoryMixin, TrackerViewSet):
+@counts_schema("Measures", "actor_kind=state&period=quarter&by=status", MeasureFilterSet)
+class MeasureViewSet(CountsMixin, HistoryMixin, TrackerViewSet):
     """Sanctions, aid and other steps an actor threatens, proposes or takes."""
 
     queryset = Measure.objects.select_related(

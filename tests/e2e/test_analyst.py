@@ -50,3 +50,25 @@ def test_an_analyst_finds_the_eus_threat_and_reads_the_strike_as_json(
     assert strike["initiator"]["slug"] == "russia"
     assert strike["target"]["slug"] == "ukraine"
     assert strike["related_events"][0]["event"]["slug"] == "trump-putin-call"
+
+
+def test_an_analyst_narrows_the_positions_by_a_facet(
+    server: Server, page: Page, camera: Camera
+) -> None:
+    page.goto(f"{server.url}/api/v1/positions/?event=kyiv-drone-strike")
+    stances = page.locator('[data-facet="stance"]')
+    expect(stances).to_contain_text("Condemn")
+    expect(page.locator('[data-facet="actor"]')).to_contain_text("European Union")
+    camera.readme(page, "browsable-api-facets")
+
+    stances.get_by_role("link", name="Condemn").click()
+
+    expect(page).to_have_url(re.compile(r"[?&]stance=condemn(&|$)"))
+    expect(page).to_have_url(re.compile(r"[?&]event=kyiv-drone-strike(&|$)"))
+    expect(page.locator(".response-info")).to_contain_text('"count": 2')
+    # The count narrowed to is marked, and its link takes the filter off again.
+    selected = page.locator('[data-facet="stance"] li.selected')
+    expect(selected).to_contain_text("Condemn")
+    camera.step(page, "narrowed-to-condemnations")
+    selected.get_by_role("link").click()
+    expect(page).not_to_have_url(re.compile(r"stance="))

@@ -15,6 +15,7 @@ from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from tracker.api.facets import FacetsFilter, FacetSizeFilter
 from tracker.api.fields import MAX_ID
 from tracker.search import RELEVANCE, is_text_search
 from tracker.search import search as full_text_search
@@ -264,6 +265,9 @@ class BaseFilterSet(filters.FilterSet):
         # Copies: a declared filter is shared with the subclasses, and what is
         # set on it below depends on the class's model.
         found = {name: copy.deepcopy(each) for name, each in super().get_filters().items()}
+        # A list with facets also takes how many groups each one lists.
+        if any(isinstance(each, FacetsFilter) for each in found.values()):
+            found["facet_size"] = FacetSizeFilter()
         model = cls._meta.model
         for name, filter_ in found.items():
             if callable(getattr(filter_, "queryset", None)):

@@ -37,6 +37,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from tracker.api.facets import FACETS_SCHEMA
 from tracker.search import is_text_search
 
 MAX_COUNT = 2**63 - 1
@@ -255,6 +256,7 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
             "Total number of matching items; null on sync cursor pages."
         )
         paged["required"] = ["count", "next", "previous", "results"]
+        paged["properties"]["facets"] = FACETS_SCHEMA
         return paged
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:

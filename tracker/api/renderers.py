@@ -26,6 +26,35 @@ def _default(value: Any) -> Any:
     return _fallback.default(value)
 
 
+class BrowsableAPIRenderer(renderers.BrowsableAPIRenderer):
+    """DRF's browsable API, with a list's facets beside it (tracker.api.facets)."""
+
+    def get_context(
+        self, data: Any, accepted_media_type: str | None, renderer_context: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        context: dict[str, Any] = super().get_context(data, accepted_media_type, renderer_context)
+        view, response = renderer_context["view"], renderer_context["response"]
+        context["facets"] = None
+        if (
+            response.status_code == 200
+            and getattr(view, "action", None) == "list"
+            and hasattr(view, "shown_facets")
+        ):
+            found = data.get("facets") if isinstance(data, dict) else None
+            facets = found if found is not None else view.shown_facets()
+            context["facets"] = [
+                {
+                    "name": name,
+                    "title": name.replace("_", " ").capitalize(),
+                    "timed_out": facet["timed_out"],
+                    "truncated": facet["truncated"],
+                    "values": [{**item, "count": f"{item['count']:,}"} for item in facet["values"]],
+                }
+                for name, facet in facets.items()
+            ]
+        return context
+
+
 class JSONRenderer(renderers.JSONRenderer):
     def render(
         self,

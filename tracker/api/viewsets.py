@@ -11,6 +11,7 @@ from idempotency.replay import IdempotentCreateMixin
 from tracker.api.caching import CachedReadMixin
 from tracker.api.conditional import ConditionalRequestMixin, ConditionalWriteMixin
 from tracker.api.export import CsvExportMixin
+from tracker.api.facets import FacetsMixin
 from tracker.api.rows import RowReader, RowReadMixin
 
 # Ids are positive 64-bit integers: a longer number is no record (404), never
@@ -55,6 +56,7 @@ class ReadQuerysetMixin:
 class TrackerViewSet(
     IdempotentCreateMixin,
     CachedReadMixin,
+    FacetsMixin,
     ReadQuerysetMixin,
     ConditionalWriteMixin,
     CsvExportMixin,
@@ -65,7 +67,7 @@ class TrackerViewSet(
     mixins.DestroyModelMixin,
     mixins.ListModelMixin,
 ):
-    """Read and write, with ETags, preconditions, idempotent creates, CSV and an export."""
+    """Read and write, with ETags, preconditions, idempotent creates, facets, CSV and an export."""
 
     cursor_paging = True
     lookup_value_regex = ID_PATTERN
@@ -73,6 +75,7 @@ class TrackerViewSet(
 
 class TrackerReadOnlyViewSet(
     CachedReadMixin,
+    FacetsMixin,
     ReadQuerysetMixin,
     ConditionalRequestMixin,
     CsvExportMixin,
@@ -80,7 +83,7 @@ class TrackerReadOnlyViewSet(
     mixins.RetrieveModelMixin,
     mixins.ListModelMixin,
 ):
-    """Read only, with ETags, CSV and a streaming export."""
+    """Read only, with ETags, facets, CSV and a streaming export."""
 
     cursor_paging = True
     lookup_value_regex = ID_PATTERN
