@@ -42,8 +42,9 @@ BUDGET_BYTES = 500_000
 BUDGET_MS = 500.0
 DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
 HTML = {"HTTP_ACCEPT": "text/html"}
-# A word curators type that matches many records at every scale.
-SEARCH_WORD = "kyiv"
+# A word of many positions' summaries at every scale; searches also type a
+# place name (the busiest event's).
+COMMON_WORD = "ceasefire"
 
 
 @dataclass(frozen=True)
@@ -59,18 +60,19 @@ class Samples:
     actor: str  # slug of the actor with the most positions
     event: str  # slug of the event with the most positions
     year: int  # a year the data has events in
+    place: str  # the busiest event's location
     typical: dict[str, Any]  # model label -> its first record
     user: Any  # the signed-in superuser
 
     def fill(self, path: str) -> str:
-        return path.format(actor=self.actor, event=self.event, year=self.year)
+        return path.format(actor=self.actor, event=self.event, year=self.year, place=self.place)
 
 
 Pages = Callable[[Samples, Any], Iterable[Page]]
 
 
 def page(name: str, path: str) -> Pages:
-    """One page; ``path`` may name ``{actor}``, ``{event}`` or ``{year}``."""
+    """One page; ``path`` may name ``{actor}``, ``{event}``, ``{year}`` or ``{place}``."""
     return lambda samples, client: [Page(name, samples.fill(path))]
 
 
@@ -87,7 +89,10 @@ def admin_pages(samples: Samples, client: Any) -> Iterator[Page]:
         changelist = reverse(f"{info}_changelist")
         yield Page(f"admin {label} list", changelist)
         if model_admin.search_fields:
-            yield Page(f"admin {label} search", f"{changelist}?q={SEARCH_WORD}")
+            yield Page(
+                f"admin {label} search place", f"{changelist}?{urlencode({'q': samples.place})}"
+            )
+            yield Page(f"admin {label} search word", f"{changelist}?q={COMMON_WORD}")
         if model_admin.date_hierarchy:
             field = model_admin.date_hierarchy
             yield Page(f"admin {label} {field} year", f"{changelist}?{field}__year={samples.year}")
@@ -140,7 +145,7 @@ PAGES: list[Pages] = [
     api_pages,
     page("api positions filtered", "/api/v1/positions/?actor={actor}&stance=condemn"),
     page("api events filtered", "/api/v1/events/?kind=drone_strike&occurred_after={year}-01-01"),
-    page("api positions searched", f"/api/v1/positions/?q={SEARCH_WORD}"),
+    page("api positions searched", "/api/v1/positions/?q={place}"),
     page("api event matrix", "/api/v1/events/{event}/matrix/"),
     page("api actor timeline", "/api/v1/actors/{actor}/timeline/"),
 ]
@@ -184,7 +189,14 @@ def find_samples(user: Any) -> Samples:
         for model in registered_models()
     }
     year = event.occurred_on.year if event.occurred_on else 2025
-    return Samples(actor=actor, event=event.slug, year=year, typical=typical, user=user)
+    return Samples(
+        actor=actor,
+        event=event.slug,
+        year=year,
+        place=event.location or event.title.split()[-1],
+        typical=typical,
+        user=user,
+    )
 
 
 def setup(database_url: str) -> None:
