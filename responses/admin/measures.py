@@ -57,6 +57,7 @@ class MeasureAdmin(SavedFiltersMixin, LargeTableAdmin, CuratedAdmin):
         ("announced_on", YearListFilter),
         "status",
         "kind",
+        ("event", SlugListFilter),
         ("actor", SlugListFilter),
         ("target", SlugListFilter),
     )
