@@ -161,6 +161,9 @@ class MeasureStatusChangeAdmin(LargeTableAdmin):
 
     list_display = ("measure", "from_status", "to_status", "changed_on", "source", "recorded_by")
     list_filter = (("changed_on", YearListFilter), "to_status", "from_status")
+    # The model's order (by measure) sorts every change by its measure's date
+    # through a join: 2 s on SQLite at 140,000 changes. The newest first, by key.
+    ordering = ("-id",)
     list_select_related = ("measure__actor", "measure__target", "source", "recorded_by")
     search_fields = ("measure__actor__name", "measure__target__name", "source__title", "note")
     fields = (
