@@ -131,6 +131,13 @@ bench-webhooks: install
 bench-read: install
 	$(PY) -m bench.read_path --cached $(READ_ARGS)
 
+# Every admin and browsable-API page at small and large, on SQLite and PostgreSQL
+# (bench/pages.py): bytes and server time in-process, flagged over 500 KB or 500 ms.
+# Reads the data sets of `make bench` and `make bench-export`; PAGES_ARGS="--only admin".
+.PHONY: bench-pages
+bench-pages: install
+	$(PY) -m bench.pages $(PAGES_ARGS)
+
 clean:
 	rm -rf $(VENV) *.egg-info build db.sqlite3 staticfiles
 

@@ -10,14 +10,19 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.utils import lookup_spawns_duplicates
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.core.paginator import Paginator
+from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from tracker.api.pagination import count_rows
 from tracker.imports import IMPORT_EXPORT_FORMATS
+from tracker.search import search, search_terms, uses_postgres
 
 
 class SlugListFilter(admin.FieldListFilter):
@@ -59,6 +64,110 @@ class SlugListFilter(admin.FieldListFilter):
             "query_string": changelist.get_query_string(remove=[self.parameter]),
             "display": _("All"),
         }
+
+
+class YearListFilter(admin.FieldListFilter):
+    """A date column narrowed to one year, ``?stated_on__year=2025`` as the
+    date hierarchy spelled it, so saved filters and links still work.
+
+    The date hierarchy lists the distinct years of the rows: a scan of every
+    row (260 ms over a million positions on PostgreSQL; on SQLite each date
+    goes through a Python function). The first and last dates come from the
+    column's index instead, and every year between them is offered.
+    """
+
+    def __init__(self, field: Any, request: HttpRequest, params: Any, *args: Any, **kwargs: Any):
+        self.parameter = f"{kwargs['field_path']}__year"
+        super().__init__(field, request, params, *args, **kwargs)
+        value = self.used_parameters.get(self.parameter) or [""]
+        self.selected = str(value[-1] if isinstance(value, list) else value)
+        dates = field.model._default_manager.filter(**{f"{field.name}__isnull": False})
+        dates = dates.values_list(field.name, flat=True)
+        # Two queries: SQLite reads MIN and MAX from an index only one at a time.
+        first = dates.order_by(field.name).first()
+        last = dates.order_by(f"-{field.name}").first()
+        self.years = [] if first is None or last is None else range(last.year, first.year - 1, -1)
+
+    def expected_parameters(self) -> list[str | None]:
+        return [self.parameter]
+
+    def choices(self, changelist: Any) -> Iterator[Any]:
+        yield {
+            "selected": not self.selected,
+            "query_string": changelist.get_query_string(remove=[self.parameter]),
+            "display": _("All"),
+        }
+        for year in self.years:
+            yield {
+                "selected": self.selected == str(year),
+                "query_string": changelist.get_query_string({self.parameter: year}),
+                "display": str(year),
+            }
+
+
+class CappedCountPaginator(Paginator):
+    """Counts as the API does: exact up to ``API_EXACT_COUNT_LIMIT`` rows,
+    PostgreSQL's estimate beyond (a million positions take 55 ms to count)."""
+
+    @cached_property
+    def count(self) -> int:
+        if isinstance(self.object_list, QuerySet):
+            return count_rows(self.object_list)
+        return super().count
+
+
+def matching(model: type[Model], path: str, lookup: str, term: str) -> Q:
+    """Rows whose ``path`` matches ``term``; a related record's field is
+    matched in a subquery on its own table, so the database looks the few
+    matching ids up in the foreign key's index instead of joining every row."""
+    if "__" not in path:
+        return Q(**{f"{path}__{lookup}": term})
+    relation, rest = path.split("__", 1)
+    related = model._meta.get_field(relation).related_model
+    assert isinstance(related, type)
+    assert issubclass(related, Model)
+    found = related._default_manager.filter(matching(related, rest, lookup, term))
+    return Q(**{f"{relation}__in": found.values("pk")})
+
+
+# The prefixes of ModelAdmin.search_fields.
+LOOKUPS = {"^": "istartswith", "=": "iexact", "@": "icontains"}
+
+
+class LargeTableAdmin(admin.ModelAdmin):
+    """A list of a table that grows to hundreds of thousands of rows.
+
+    One count, capped (``CappedCountPaginator``), instead of two full ones.
+    On PostgreSQL the search box is the API's full-text ``q`` (the model's
+    ``search_document``, through its GIN index). Elsewhere, and in the
+    autocomplete boxes (which match what is typed so far, not whole words),
+    each word is looked for in ``search_fields``; fields of related records
+    are matched in their own, smaller tables.
+    """
+
+    show_full_result_count = False
+    paginator = CappedCountPaginator
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
+    ) -> tuple[QuerySet[Any], bool]:
+        if not search_term.strip():
+            return queryset, False
+        match = request.resolver_match
+        autocomplete = match is not None and match.url_name == "autocomplete"
+        document = getattr(self.model, "search_document", None)
+        if document is not None and not autocomplete and uses_postgres(queryset):
+            return search(queryset, search_term), False
+        fields = [
+            (path.lstrip("^=@"), LOOKUPS.get(path[0], "icontains"))
+            for path in self.get_search_fields(request)
+        ]
+        for term in search_terms(search_term):
+            any_field = Q()
+            for path, lookup in fields:
+                any_field |= matching(self.model, path, lookup, term)
+            queryset = queryset.filter(any_field)
+        return queryset, any(lookup_spawns_duplicates(self.opts, path) for path, lookup in fields)
 
 
 class HistoryAdmin(SimpleHistoryAdmin):

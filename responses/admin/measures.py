@@ -20,7 +20,7 @@ from responses.lifecycle import describe_allowed_moves
 from responses.models import Measure, MeasureStatusChange
 from responses.resources import MeasureResource
 from savedfilters.admin import SavedFiltersMixin
-from tracker.admin import CuratedAdmin, SlugListFilter
+from tracker.admin import CuratedAdmin, LargeTableAdmin, SlugListFilter, YearListFilter
 
 TIMESTAMPS = ("created_at", "updated_at")
 
@@ -49,13 +49,15 @@ class MeasureStatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Measure)
-class MeasureAdmin(SavedFiltersMixin, CuratedAdmin):
+class MeasureAdmin(SavedFiltersMixin, LargeTableAdmin, CuratedAdmin):
     resource_classes = (MeasureResource,)
     actions = (transition_measures, lapse_past_deadline)
     list_display = ("__str__", "kind", "status", "announced_on", "deadline", "event")
     list_filter = (
+        ("announced_on", YearListFilter),
         "status",
         "kind",
+        ("event", SlugListFilter),
         ("actor", SlugListFilter),
         ("target", SlugListFilter),
     )
@@ -65,10 +67,10 @@ class MeasureAdmin(SavedFiltersMixin, CuratedAdmin):
         "actor__short_name",
         "target__name",
         "event__title",
-        "description",
-        "condition",
     )
-    date_hierarchy = "announced_on"
+    search_help_text = (
+        "Search by actor, target or event (on PostgreSQL, also the description and condition)."
+    )
     autocomplete_fields = ("actor", "target", "event", "position", "sources")
     fieldsets = (
         (None, {"fields": ("actor", "kind", "target", "status")}),
@@ -154,14 +156,16 @@ class MeasureAdmin(SavedFiltersMixin, CuratedAdmin):
 
 
 @admin.register(MeasureStatusChange)
-class MeasureStatusChangeAdmin(admin.ModelAdmin):
+class MeasureStatusChangeAdmin(LargeTableAdmin):
     """Browse the lifecycle history; it is written only by transitions."""
 
     list_display = ("measure", "from_status", "to_status", "changed_on", "source", "recorded_by")
-    list_filter = ("to_status", "from_status")
+    list_filter = (("changed_on", YearListFilter), "to_status", "from_status")
+    # The model's order (by measure) sorts every change by its measure's date
+    # through a join: 2 s on SQLite at 140,000 changes. The newest first, by key.
+    ordering = ("-id",)
     list_select_related = ("measure__actor", "measure__target", "source", "recorded_by")
     search_fields = ("measure__actor__name", "measure__target__name", "source__title", "note")
-    date_hierarchy = "changed_on"
     fields = (
         "measure",
         "from_status",

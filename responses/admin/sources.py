@@ -18,20 +18,21 @@ from django.utils.text import capfirst
 from responses.models import Source
 from responses.resources import SourceResource
 from savedfilters.admin import SavedFiltersMixin
-from tracker.admin import CuratedAdmin
+from tracker.admin import CuratedAdmin, LargeTableAdmin, YearListFilter
 
 TIMESTAMPS = ("created_at", "updated_at")
 
 
 @admin.register(Source)
-class SourceAdmin(SavedFiltersMixin, CuratedAdmin):
+class SourceAdmin(SavedFiltersMixin, LargeTableAdmin, CuratedAdmin):
     resource_classes = (SourceResource,)
     list_display = ("title", "kind", "publisher", "published_on", "language", "url")
-    list_filter = ("kind", "language")
-    search_fields = ("title", "publisher", "url", "excerpt")
+    list_filter = (("published_on", YearListFilter), "kind", "language")
+    # On PostgreSQL the search reads the excerpt too (search_document).
+    search_fields = ("title", "publisher")
+    search_help_text = "Search by title or publisher (on PostgreSQL, also the excerpt)."
     # A pasted address without a scheme is read as https, as Django 6 will.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    date_hierarchy = "published_on"
     readonly_fields = TIMESTAMPS
     fieldsets = (
         (None, {"fields": ("kind", "title", "publisher", "url", "published_on", "language")}),
