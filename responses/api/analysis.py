@@ -18,7 +18,7 @@ from actors.choices import ActorKind
 from actors.models import Actor
 from responses.analysis import actors_of, follow_through, response_matrix, with_actors
 from responses.api.briefs import EventBriefSerializer, PositionBriefSerializer
-from responses.choices import MeasureKind, Stance
+from responses.choices import MeasureKind, MeasureStatus, Stance
 from responses.filtersets import date_range
 from responses.models import Event, Measure
 from tracker.api.caching import cached_response
@@ -318,19 +318,70 @@ class FollowThroughSerializer(serializers.Serializer):
     )
 
 
+FOLLOW_THROUGH_FIGURES = (
+    "measures",
+    *MeasureStatus.values,
+    "threats",
+    "carried_out",
+    "follow_through",
+    "median_days_to_adoption",
+)
+
+
+class FollowThroughCSVRenderer(MatrixCSVRenderer):
+    """The page of statistics as a spreadsheet: one line per actor, the JSON's figures."""
+
+    def render(
+        self,
+        data: Any,
+        accepted_media_type: str | None = None,
+        renderer_context: Mapping[str, Any] | None = None,
+    ) -> Any:
+        response = (renderer_context or {}).get("response")
+        if response is not None and response.exception:
+            return super().render(data, accepted_media_type, renderer_context)
+        if response is not None:
+            response["Content-Disposition"] = 'attachment; filename="follow-through.csv"'
+        header = ["actor_slug", "actor_name", "actor_kind", *FOLLOW_THROUGH_FIGURES]
+        found = data["results"] if isinstance(data, dict) else data
+        rows = (
+            [
+                row["actor"]["slug"],
+                row["actor"]["name"],
+                row["actor"]["kind"],
+                *(row[figure] for figure in FOLLOW_THROUGH_FIGURES),
+            ]
+            for row in found
+        )
+        return csv_text(header, rows)
+
+
 @extend_schema(
     summary="How often each actor's threats were carried out",
     description=(
         "One row per actor with at least one measure matching the filters, ordered by "
         "actor name: its measures by current status, its threats, how many of them were "
-        "later adopted or put in force, and how long that took."
+        "later adopted or put in force, and how long that took. Ask for CSV (one line per "
+        "actor of the page) with `?format=csv` or `Accept: text/csv`."
     ),
+    parameters=[
+        OpenApiParameter(
+            "format",
+            OpenApiTypes.STR,
+            enum=["json", "csv"],
+            description="Response format, instead of the Accept header.",
+        )
+    ],
 )
 class FollowThroughView(generics.ListAPIView):
     queryset = Measure.objects.all()
     serializer_class = FollowThroughSerializer
     filterset_class = FollowThroughFilterSet
     pagination_class = StatisticsPagination
+    schema = JSONErrorsAutoSchema()
+
+    def get_renderers(self) -> list[BaseRenderer]:
+        return [*super().get_renderers(), FollowThroughCSVRenderer()]
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return cached_response(request, lambda: self._statistics(request))

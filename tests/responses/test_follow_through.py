@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime
 import io
 from typing import Any
@@ -299,6 +300,27 @@ def test_rows_are_paged(world: None, api_client: APIClient) -> None:
     assert second["next"] is None
 
 
+def test_a_page_of_rows_downloads_as_csv_with_the_jsons_figures(
+    world: None, api_client: APIClient
+) -> None:
+    rows = api_client.get(URL, {"limit": 2, "offset": 1}).json()["results"]
+    response = api_client.get(URL, {"limit": "2", "offset": "1", "format": "csv"})
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    lines = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [line["actor_slug"] for line in lines] == [row["actor"]["slug"] for row in rows]
+    for line, row in zip(lines, rows, strict=True):
+        assert line["threats"] == str(row["threats"])
+        assert line["carried_out"] == str(row["carried_out"])
+        assert line["follow_through"] == (
+            "" if row["follow_through"] is None else str(row["follow_through"])
+        )
+    bad = api_client.get(URL, {"actor_kind": "planet", "format": "csv"})
+    assert bad.status_code == 400
+    assert bad.json()["type"] == "validation_error"
+
+
 def test_the_sync_cursor_of_other_lists_does_not_apply_to_statistics(
     world: None, api_client: APIClient
 ) -> None:
@@ -341,6 +363,7 @@ def test_the_schema_documents_the_filters_and_the_row(api_client: APIClient) -> 
         "announced_before",
         "limit",
         "offset",
+        "format",
     }
     assert parameters["announced_after"]["format"] == "date"
     assert parameters["actor_kind"]["type"] == "array"
