@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "responses",
     "accounts",
     "savedfilters",
+    "pages",
 ]
 
 MIDDLEWARE = [

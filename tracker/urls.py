@@ -8,6 +8,8 @@ from tracker.api.health import health
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="api:api-root", permanent=False)),
     path("", include("tracker.api.urls")),
+    # Pages for analysts: an event's responses, an actor's record, follow-through.
+    path("", include("pages.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),

@@ -1,0 +1,204 @@
+"""What the event page shows: who said what about an event, bounded for a busy one.
+
+The counts come from ``response_matrix`` (every position on the event, one
+query); the page then lists the quotes of a few positions per cell only, and
+links each cell to the API's list of all of them. A busy event has thousands
+of positions by hundreds of actors: listing them all would make a page of
+megabytes that nobody reads to the end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import Count, Prefetch
+from django.urls import reverse
+
+from actors.choices import ActorKind
+from responses.analysis import response_matrix
+from responses.choices import Impact, MeasureStatus, Stance
+from responses.models import Event, Measure, Position, Source
+
+# The actors with most positions on the event get a row of the matrix; the
+# totals per stance and per kind of actor still count every actor.
+MATRIX_ACTORS = 40
+# Quotes listed in a cell of the matrix; the cell links to the rest.
+QUOTES_PER_CELL = 2
+MEASURES_LISTED = 30
+SOURCES_LISTED = 20
+PARTICIPANTS_LISTED = 20
+# What a listed source shows.
+SOURCE_COLUMNS = ("id", "title", "publisher", "url", "published_on")
+
+
+def listed_sources() -> Prefetch:
+    return Prefetch("sources", queryset=Source.objects.only(*SOURCE_COLUMNS).order_by("id"))
+
+
+def api_list(name: str, **filters: str) -> str:
+    """The API's list ``name`` narrowed by ``filters``: where a bounded list's rest is."""
+    return f"{reverse(name)}?{urlencode(filters)}"
+
+
+@dataclass
+class Cell:
+    stance: str
+    count: int
+    positions: list[Position] = field(default_factory=list)
+    all_url: str = ""
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.positions)
+
+
+@dataclass
+class Row:
+    actor: Any
+    total: int
+    cells: list[Cell]
+
+
+def event_for_page(slug: str) -> Event:
+    """The event and the actors it names (raises ``Event.DoesNotExist``)."""
+    return (
+        Event.objects.select_related("conflict", "initiator", "target")
+        .defer("search_vector")
+        .get(slug=slug)
+    )
+
+
+def matrix_rows(event: Event, matrix: dict[str, Any]) -> tuple[list[Row], list[dict[str, str]]]:
+    """The rows of the busiest actors (most positions first) and the stances they use."""
+    busiest = sorted(matrix["rows"], key=lambda row: (-row["total"], row["actor"].name))
+    shown = busiest[:MATRIX_ACTORS]
+    # Columns only for stances someone took: twelve mostly empty columns do
+    # not fit a phone. The totals table below lists every stance.
+    used = [column for column in matrix["columns"] if matrix["totals"]["counts"][column["stance"]]]
+    quoted = [
+        position.pk
+        for row in shown
+        for column in used
+        for position in row["cells"][column["stance"]][:QUOTES_PER_CELL]
+    ]
+    details = (
+        Position.objects.filter(pk__in=quoted)
+        .select_related("speaker")
+        .only(
+            "id",
+            "stance",
+            "summary",
+            "quote",
+            "stated_on",
+            "stated_on_precision",
+            "speaker__slug",
+            "speaker__name",
+        )
+        .prefetch_related(listed_sources())
+        .in_bulk()
+    )
+    rows = []
+    for row in shown:
+        cells = []
+        for column in used:
+            stance = column["stance"]
+            listed = row["cells"][stance][:QUOTES_PER_CELL]
+            cells.append(
+                Cell(
+                    stance=stance,
+                    count=row["counts"][stance],
+                    positions=[details[position.pk] for position in listed],
+                    all_url=api_list(
+                        "api:position-list",
+                        event=event.slug,
+                        actor=row["actor"].slug,
+                        stance=stance,
+                    ),
+                )
+            )
+        rows.append(Row(actor=row["actor"], total=row["total"], cells=cells))
+    return rows, used
+
+
+def measures_about(event: Event) -> dict[str, Any]:
+    """The measures the event prompted: how many in each status, and the latest few."""
+    by_status = dict(
+        Measure.objects.filter(event_id=event.pk)
+        .order_by()
+        .values_list("status")
+        .annotate(count=Count("id"))
+    )
+    listed = list(
+        Measure.objects.filter(event_id=event.pk)
+        .select_related("actor", "target")
+        .only(
+            "id",
+            "kind",
+            "status",
+            "condition",
+            "deadline",
+            "announced_on",
+            "effective_on",
+            "ended_on",
+            "description",
+            *(f"{side}__{name}" for side in ("actor", "target") for name in ("slug", "name")),
+        )
+        .prefetch_related(listed_sources())
+        .order_by("-announced_on", "-id")[:MEASURES_LISTED]
+    )
+    return {
+        "by_status": [
+            {"status": status.label, "count": by_status[status.value]}
+            for status in MeasureStatus
+            if by_status.get(status.value)
+        ],
+        "total": sum(by_status.values()),
+        "listed": listed,
+        "all_url": api_list("api:measure-list", event=event.slug),
+    }
+
+
+def event_page(event: Event) -> dict[str, Any]:
+    """Everything the event page shows, in a fixed number of queries."""
+    matrix: dict[str, Any] = dict(response_matrix(event))
+    rows, columns = matrix_rows(event, matrix)
+    sources = list(event.sources.only(*SOURCE_COLUMNS).order_by("id")[: SOURCES_LISTED + 1])
+    participants = list(
+        event.participants.only("id", "slug", "name").order_by("name")[: PARTICIPANTS_LISTED + 1]
+    )
+    labels = dict(Stance.choices)
+    kinds = dict(ActorKind.choices)
+    impacts = dict(Impact.choices)
+    totals = matrix["totals"]
+    return {
+        "event": event,
+        "impacts": [impacts.get(impact, impact) for impact in event.impacts],
+        "sources": sources[:SOURCES_LISTED],
+        "more_sources": len(sources) > SOURCES_LISTED,
+        "participants": participants[:PARTICIPANTS_LISTED],
+        "more_participants": len(participants) > PARTICIPANTS_LISTED,
+        "columns": columns,
+        "rows": rows,
+        "actors": len(matrix["rows"]),
+        "stance_totals": [
+            {
+                "stance": stance,
+                "label": labels[stance],
+                "count": count,
+                "all_url": api_list("api:position-list", event=event.slug, stance=stance),
+            }
+            for stance, count in totals["counts"].items()
+        ],
+        "total": totals["total"],
+        "by_actor_kind": [
+            {"label": kinds[tally["kind"]], "total": tally["total"]}
+            for tally in matrix["by_actor_kind"]
+        ],
+        "measures": measures_about(event),
+        "quotes_per_cell": QUOTES_PER_CELL,
+        "positions_url": api_list("api:position-list", event=event.slug),
+        "matrix_url": reverse("api:event-matrix", kwargs={"slug": event.slug}),
+        "api_url": reverse("api:event-detail", kwargs={"slug": event.slug}),
+    }
