@@ -134,7 +134,8 @@ class Actor(TimestampedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("api:actor-detail", kwargs={"slug": self.slug})
+        # The page for people (the admin's "View on site"); the API's address is api:actor-detail.
+        return reverse("pages:actor", kwargs={"slug": self.slug})
 
     def clean(self) -> None:
         super().clean()

@@ -254,3 +254,21 @@ def test_the_pages_link_each_other_the_api_and_the_admin(client: Client, strike:
     assert "International response tracker" in html
     assert 'href="/static/pages/pages.css"' in html
     assert client.get("/static/pages/pages.css").status_code == 200
+
+
+def test_the_admin_views_events_and_actors_on_their_pages(
+    client: Client, strike: Any, admin_user: Any
+) -> None:
+    client.force_login(admin_user)
+    for record, page_url in (
+        (strike, "/events/kyiv-drone-strike/"),
+        (strike.initiator, "/actors/russia/"),
+    ):
+        change = client.get(
+            f"/admin/{record._meta.app_label}/{record._meta.model_name}/{record.pk}/change/"
+        )
+        link = re.search(
+            r'href="(/admin/r/\d+/\d+/)" class="viewsitelink"', change.content.decode()
+        )
+        assert link is not None
+        assert client.get(link.group(1))["Location"].endswith(page_url)

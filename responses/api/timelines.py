@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -19,7 +20,7 @@ from rest_framework.response import Response
 
 from actors.api.serializers import ActorBriefSerializer
 from actors.models import Actor
-from responses.models import Conflict
+from responses.models import Conflict, Event
 from responses.timelines import (
     TimelineFilters,
     TimelineItem,
@@ -100,7 +101,14 @@ class TimelineItemSerializer(serializers.Serializer):
 
     @extend_schema_field(serializers.URLField())
     def get_url(self, item: TimelineItem) -> str:
-        return self.context["request"].build_absolute_uri(item.record.get_absolute_url())
+        record = item.record
+        # An event's get_absolute_url() is its page for people; the timeline links the API.
+        path = (
+            reverse("api:event-detail", kwargs={"slug": record.slug})
+            if isinstance(record, Event)
+            else record.get_absolute_url()
+        )
+        return self.context["request"].build_absolute_uri(path)
 
 
 TIMELINE_ORDER = (

@@ -193,7 +193,8 @@ class Event(TimestampedModel):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("api:event-detail", kwargs={"slug": self.slug})
+        # The page for people (the admin's "View on site"); the API's address is api:event-detail.
+        return reverse("pages:event", kwargs={"slug": self.slug})
 
     def clean(self) -> None:
         super().clean()
