@@ -272,3 +272,8 @@ def test_the_admin_views_events_and_actors_on_their_pages(
         )
         assert link is not None
         assert client.get(link.group(1))["Location"].endswith(page_url)
+
+
+def test_the_browsable_api_links_the_pages(client: Client, strike: Any) -> None:
+    browsable = client.get("/api/v1/events/kyiv-drone-strike/", HTTP_ACCEPT="text/html")
+    assert b'href="/follow-through/">Pages for analysts</a>' in browsable.content
