@@ -54,8 +54,15 @@ def latest_measures(actor: Actor) -> list[Measure]:
     changes = MeasureStatusChange.objects.only(
         "id", "measure_id", "from_status", "to_status", "changed_on", "note"
     ).order_by("created_at", "id")
-    return list(
+    # The ids first: sorting a busy actor's 30,000 measures by date is cheaper
+    # on their ids alone than with the columns and joins shown.
+    latest = list(
         Measure.objects.filter(actor_id=actor.pk)
+        .order_by("-announced_on", "-id")
+        .values_list("id", flat=True)[:MEASURES_LISTED]
+    )
+    return list(
+        Measure.objects.filter(pk__in=latest)
         .select_related("target", "event")
         .only(
             "id",

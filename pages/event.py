@@ -9,11 +9,13 @@ megabytes that nobody reads to the end.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Model, Prefetch
 from django.urls import reverse
 
 from actors.choices import ActorKind
@@ -23,7 +25,7 @@ from responses.models import Event, Measure, Position, Source
 
 # The actors with most positions on the event get a row of the matrix; the
 # totals per stance and per kind of actor still count every actor.
-MATRIX_ACTORS = 40
+MATRIX_ACTORS = 25
 # Quotes listed in a cell of the matrix; the cell links to the rest.
 QUOTES_PER_CELL = 2
 MEASURES_LISTED = 30
@@ -37,6 +39,22 @@ def listed_sources() -> Prefetch:
     return Prefetch("sources", queryset=Source.objects.only(*SOURCE_COLUMNS).order_by("id"))
 
 
+def cited(through: type[Model], owner: str, ids: Iterable[int]) -> dict[int, list[SimpleNamespace]]:
+    """The sources each record of ``ids`` cites (title, publisher, url), by the record's id.
+
+    ``through`` is the records' table of sources (``Position.sources.through``),
+    ``owner`` its column naming the record (``position_id``).
+    """
+    found: dict[int, list[SimpleNamespace]] = {}
+    for key, title, publisher, url in (
+        through._default_manager.filter(**{f"{owner}__in": list(ids)})
+        .order_by("source_id")
+        .values_list(owner, "source__title", "source__publisher", "source__url")
+    ):
+        found.setdefault(key, []).append(SimpleNamespace(title=title, publisher=publisher, url=url))
+    return found
+
+
 def api_list(name: str, **filters: str) -> str:
     """The API's list ``name`` narrowed by ``filters``: where a bounded list's rest is."""
     return f"{reverse(name)}?{urlencode(filters)}"
@@ -46,7 +64,7 @@ def api_list(name: str, **filters: str) -> str:
 class Cell:
     stance: str
     count: int
-    positions: list[Position] = field(default_factory=list)
+    positions: list[SimpleNamespace] = field(default_factory=list)
     all_url: str = ""
 
     @property
@@ -83,22 +101,24 @@ def matrix_rows(event: Event, matrix: dict[str, Any]) -> tuple[list[Row], list[d
         for column in used
         for position in row["cells"][column["stance"]][:QUOTES_PER_CELL]
     ]
-    details = (
-        Position.objects.filter(pk__in=quoted)
-        .select_related("speaker")
-        .only(
-            "id",
-            "stance",
-            "summary",
-            "quote",
-            "stated_on",
-            "stated_on_precision",
-            "speaker__slug",
-            "speaker__name",
+    # Plain values, not model instances: a busy event quotes hundreds of
+    # positions, and an instance with a related manager each costs.
+    sources = cited(Position.sources.through, "position_id", quoted)
+    details = {
+        pk: SimpleNamespace(
+            summary=summary,
+            quote=quote,
+            stated_on=stated_on,
+            stated_on_precision=precision,
+            speaker=speaker,
+            sources=sources.get(pk, []),
         )
-        .prefetch_related(listed_sources())
-        .in_bulk()
-    )
+        for pk, summary, quote, stated_on, precision, speaker in Position.objects.filter(
+            pk__in=quoted
+        ).values_list("id", "summary", "quote", "stated_on", "stated_on_precision", "speaker__name")
+    }
+    # The API's list of positions, reversed once: a busy event has hundreds of cells.
+    positions_url = reverse("api:position-list")
     rows = []
     for row in shown:
         cells = []
@@ -110,11 +130,9 @@ def matrix_rows(event: Event, matrix: dict[str, Any]) -> tuple[list[Row], list[d
                     stance=stance,
                     count=row["counts"][stance],
                     positions=[details[position.pk] for position in listed],
-                    all_url=api_list(
-                        "api:position-list",
-                        event=event.slug,
-                        actor=row["actor"].slug,
-                        stance=stance,
+                    all_url=f"{positions_url}?"
+                    + urlencode(
+                        {"event": event.slug, "actor": row["actor"].slug, "stance": stance}
                     ),
                 )
             )

@@ -192,9 +192,9 @@ def test_the_actor_page_makes_as_many_queries_for_one_position_as_for_many(
         stated_on_precision="day",
     )
     # The actor; its memberships; its members; positions by stance; the
-    # latest positions and their sources; measures by status; the latest
-    # measures, their status changes and their sources.
-    with django_assert_num_queries(10):
+    # latest positions and their sources; measures by status; the ids of the
+    # latest measures, then those measures, their status changes and their sources.
+    with django_assert_num_queries(11):
         page(client, "/actors/european-union/")
     for _ in range(15):
         make_position(
@@ -206,7 +206,7 @@ def test_the_actor_page_makes_as_many_queries_for_one_position_as_for_many(
         )
         make_status_change(measure=make_measure(actor=eu), to=MeasureStatus.PROPOSED)
         make_membership(member=eu)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         page(client, "/actors/european-union/")
 
 
