@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.core.cache import caches
 from django.test import Client
 
 from actors.choices import ActorKind
@@ -277,3 +279,36 @@ def test_the_admin_views_events_and_actors_on_their_pages(
 def test_the_browsable_api_links_the_pages(client: Client, strike: Any) -> None:
     browsable = client.get("/api/v1/events/kyiv-drone-strike/", HTTP_ACCEPT="text/html")
     assert b'href="/follow-through/">Pages for analysts</a>' in browsable.content
+
+
+@pytest.fixture
+def page_cache(settings: Any) -> Iterator[None]:
+    """The response cache on, as with a shared cache (here in local memory, emptied after)."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.API_CACHE_SECONDS = 60
+    yield
+    caches["default"].clear()
+
+
+def test_with_a_shared_cache_a_page_is_cached_and_validated_until_a_write(
+    client: Client,
+    strike: Any,
+    page_cache: None,
+    django_assert_num_queries: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    first = client.get("/events/kyiv-drone-strike/")
+    etag = first["ETag"]
+    with django_assert_num_queries(0):
+        again = client.get("/events/kyiv-drone-strike/")
+        unchanged = client.get("/events/kyiv-drone-strike/", HTTP_IF_NONE_MATCH=etag)
+    assert again.content == first.content
+    assert unchanged.status_code == 304
+    with django_capture_on_commit_callbacks(execute=True):
+        make_position(
+            actor=strike.initiator, event=strike, stance=Stance.JUSTIFY, summary="Justifies it."
+        )
+    changed = client.get("/events/kyiv-drone-strike/", HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+    assert "Justifies it." in changed.content.decode()
