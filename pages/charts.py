@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 import matplotlib
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
@@ -28,7 +29,7 @@ matplotlib.rcParams.update(
         "svg.hashsalt": "tracker",
         # Names are data: "$" in an actor's name is a dollar sign, not TeX.
         "text.parse_math": False,
-        "font.size": 9,
+        "font.size": 10,
         "axes.spines.top": False,
         "axes.spines.right": False,
     }
@@ -49,6 +50,10 @@ PALETTE = (
     "#555555",
     "#1F3A93",
 )
+# Inches: about a phone's width at 10-point text (see figure_with_axes).
+WIDTH = 5.0
+# Longer names are cut in the chart; the table beside it gives them whole.
+NAME_CHARS = 22
 # Everything before the <svg> element: the XML declaration and the doctype
 # (which names the W3C's DTD by URL) have no place inside an HTML page.
 PROLOGUE = re.compile(r"\A.*?(?=<svg\b)", re.DOTALL)
@@ -66,6 +71,21 @@ def to_svg(figure: Figure, label: str) -> SafeString:
     return mark_safe(svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1))
 
 
+def figure_with_axes(
+    height: float, *, left: float, right: float, top: float, bottom: float
+) -> tuple[Figure, Axes]:
+    """A figure as wide as a phone's screen at the text's size, with margins in inches.
+
+    Drawn at a phone's width, the chart keeps its text readable when it is
+    scaled to the page's column; wider screens show it larger, up to the CSS's cap.
+    """
+    figure = Figure(figsize=(WIDTH, height))
+    axes = figure.add_axes(
+        (left / WIDTH, bottom / height, 1 - (left + right) / WIDTH, 1 - (top + bottom) / height)
+    )
+    return figure, axes
+
+
 def lines_over_time(
     periods: Sequence[str],
     series: Mapping[str, Sequence[int]],
@@ -73,19 +93,27 @@ def lines_over_time(
     label: str,
     ylabel: str,
 ) -> SafeString:
-    """One line per series over ``periods`` (its labels, in order)."""
-    figure = Figure(figsize=(8, 3.6))
-    axes = figure.add_axes((0.07, 0.14, 0.68, 0.8))
+    """One line per series over ``periods`` (its labels, in order), the legend below."""
+    legend_rows = -(-len(series) // 3)
+    figure, axes = figure_with_axes(
+        3.2 + 0.22 * legend_rows, left=0.6, right=0.15, top=0.15, bottom=0.75 + 0.22 * legend_rows
+    )
     positions = range(len(periods))
     for colour, (name, values) in zip(PALETTE * 2, series.items(), strict=False):
         axes.plot(positions, values, label=name, color=colour, linewidth=1.5)
-    # About a dozen labelled ticks, however many periods.
-    step = max(1, len(periods) // 12)
+    # About eight labelled ticks, however many periods.
+    step = max(1, -(-len(periods) // 8))
     axes.set_xticks(list(positions)[::step], list(periods)[::step], rotation=45, ha="right")
     axes.set_ylabel(ylabel)
     axes.set_ylim(bottom=0)
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-    axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
+    axes.legend(
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.75 / (3.2 - 0.9)),
+        ncols=3,
+        frameon=False,
+        fontsize="small",
+    )
     return to_svg(figure, label)
 
 
@@ -97,16 +125,20 @@ def paired_bars(
     xlabel: str,
 ) -> SafeString:
     """Horizontal bars, one group per name (top to bottom), one bar per series in ``pairs``."""
-    count = max(len(names), 1)
-    figure = Figure(figsize=(8, 1.2 + 0.32 * count))
-    axes = figure.add_axes((0.3, 0.9 / (1.2 + 0.32 * count), 0.66, 1 - 1.3 / (1.2 + 0.32 * count)))
+    figure, axes = figure_with_axes(
+        0.9 + 0.3 * max(len(names), 1), left=2.0, right=0.2, top=0.35, bottom=0.55
+    )
     height = 0.8 / max(len(pairs), 1)
     for index, (colour, (series, values)) in enumerate(zip(PALETTE, pairs.items(), strict=False)):
         offsets = [row + index * height for row in range(len(names))]
         axes.barh(offsets, values, height=height, label=series, color=colour)
-    axes.set_yticks([row + height * (len(pairs) - 1) / 2 for row in range(len(names))], list(names))
+    axes.set_yticks(
+        [row + height * (len(pairs) - 1) / 2 for row in range(len(names))],
+        [name if len(name) <= NAME_CHARS else name[: NAME_CHARS - 1] + "…" for name in names],
+    )
+    axes.tick_params(axis="y", labelsize="small")
     axes.invert_yaxis()
     axes.set_xlabel(xlabel)
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
-    axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=len(pairs), frameon=False)
+    axes.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=len(pairs), frameon=False)
     return to_svg(figure, label)
