@@ -231,6 +231,18 @@ def test_the_follow_through_page_charts_and_tables_the_apis_numbers(
     assert_self_contained(html)
 
 
+def test_the_follow_through_page_makes_as_many_queries_for_one_actor_as_for_many(
+    client: Client, strike: Any, django_assert_num_queries: Any
+) -> None:
+    # The API's three: the number of actors, one page of them, their statistics.
+    with django_assert_num_queries(3):
+        page(client, "/follow-through/")
+    for _ in range(25):
+        make_status_change(measure=make_measure(), to=MeasureStatus.PROPOSED)
+    with django_assert_num_queries(3):
+        assert "Actors 1–20 of 26" in page(client, "/follow-through/")
+
+
 def test_the_follow_through_page_takes_the_apis_filters(client: Client, strike: Any) -> None:
     html = page(client, "/follow-through/?actor_kind=state")
     assert "No measure matches these filters." in html
