@@ -45,6 +45,14 @@ def assert_self_contained(html: str) -> None:
     assert '<meta name="viewport"' in html
 
 
+def test_a_page_may_load_nothing_from_elsewhere(client: Client, strike: Any) -> None:
+    for url in ("/events/kyiv-drone-strike/", "/actors/russia/", "/follow-through/"):
+        policy = client.get(url)["Content-Security-Policy"]
+        assert "default-src 'none'" in policy
+        assert "style-src 'self' 'unsafe-inline'" in policy
+        assert "script-src" not in policy
+
+
 @pytest.fixture
 def strike() -> Any:
     """A strike on Ukraine by Russia, with the UN's and the EU's responses."""
