@@ -6,19 +6,26 @@ the latest few and links to the API's lists, which page through the rest.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import Count, Prefetch
 from django.urls import reverse
 
 from actors.models import Actor, Membership
+from pages import charts
 from pages.event import api_list, listed_sources
 from responses.choices import MeasureStatus, Stance
+from responses.counts import counts_over_time
+from responses.filtersets import PositionFilterSet
 from responses.models import Measure, MeasureStatusChange, Position
 
 POSITIONS_LISTED = 10
 MEASURES_LISTED = 10
 MEMBERSHIPS_LISTED = 30
+# Months of the chart of positions by stance, up to the latest.
+CHART_MONTHS = 36
 BRIEF = ("slug", "name")
 
 
@@ -83,6 +90,58 @@ def latest_measures(actor: Actor) -> list[Measure]:
     )
 
 
+def stance_chart(actor: Actor, latest: datetime.date | None) -> dict[str, Any] | None:
+    """The actor's positions per month and stance over its last CHART_MONTHS months.
+
+    The numbers are ``counts_over_time``'s, as the API's counts give them;
+    the chart links that answer as CSV. The months end at the actor's latest
+    dated position: a busy actor has twenty years of them, and a chart of
+    the last few stays readable and costs a fraction of the whole history
+    (which the page links too).
+    """
+    if latest is None:
+        return None
+    first_month = latest.year * 12 + latest.month - 1 - (CHART_MONTHS - 1)
+    since = datetime.date(first_month // 12, first_month % 12 + 1, 1).isoformat()
+    rows = counts_over_time(
+        Position.objects.filter(actor_id=actor.pk, stated_on__gte=since),
+        PositionFilterSet,
+        period="month",
+        by="stance",
+        top=len(Stance),
+    )
+    periods = sorted({row["period"] for row in rows})
+    counts = {(row["period"], row["stance"]): row["count"] for row in rows}
+    shown = [stance for stance in Stance if any(key[1] == stance.value for key in counts)]
+    series = {
+        stance.label: [counts.get((period, stance.value), 0) for period in periods]
+        for stance in shown
+    }
+    labels = [period.strftime("%Y-%m") for period in periods]
+    query = {"actor": actor.slug, "by": "stance", "period": "month", "top": len(Stance)}
+    counts_url = reverse("api:position-counts")
+    return {
+        "svg": charts.lines_over_time(
+            labels,
+            series,
+            label=(
+                f"{actor.name}'s positions per month by stance, {labels[0]} to {labels[-1]}; "
+                "the table after the chart gives the same numbers."
+            ),
+            ylabel="Positions",
+        ),
+        "first": labels[0],
+        "last": labels[-1],
+        "stances": [stance.label for stance in shown],
+        "table": [
+            (label, [series[stance.label][index] for stance in shown])
+            for index, label in enumerate(labels)
+        ],
+        "csv_url": f"{counts_url}?{urlencode({**query, 'stated_after': since, 'format': 'csv'})}",
+        "all_csv_url": f"{counts_url}?{urlencode({**query, 'format': 'csv'})}",
+    }
+
+
 def tally(queryset: Any, field: str, choices: Any) -> list[dict[str, Any]]:
     """How many rows of ``queryset`` have each value of ``field``, in the choices' order."""
     found = dict(queryset.order_by().values_list(field).annotate(count=Count("id")))
@@ -103,6 +162,7 @@ def actor_page(actor: Actor) -> dict[str, Any]:
     )
     members = Membership.objects.filter(organization_id=actor.pk).count()
     slug = actor.slug
+    positions = latest_positions(actor)
     return {
         "actor": actor,
         "memberships": memberships[:MEMBERSHIPS_LISTED],
@@ -111,7 +171,8 @@ def actor_page(actor: Actor) -> dict[str, Any]:
         "members": members,
         "members_url": api_list("api:membership-list", organization=slug),
         "stances": tally(Position.objects.filter(actor_id=actor.pk), "stance", Stance.choices),
-        "positions": latest_positions(actor),
+        "positions": positions,
+        "chart": stance_chart(actor, positions[0].stated_on if positions else None),
         "positions_url": api_list("api:position-list", actor=slug),
         "statuses": tally(
             Measure.objects.filter(actor_id=actor.pk), "status", MeasureStatus.choices

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -202,9 +204,10 @@ def test_the_actor_page_makes_as_many_queries_for_one_position_as_for_many(
         stated_on_precision="day",
     )
     # The actor; its memberships; its members; positions by stance; the
-    # latest positions and their sources; measures by status; the ids of the
-    # latest measures, then those measures, their status changes and their sources.
-    with django_assert_num_queries(11):
+    # latest positions and their sources; the chart's stances and its counts;
+    # measures by status; the ids of the latest measures, then those
+    # measures, their status changes and their sources.
+    with django_assert_num_queries(13):
         page(client, "/actors/european-union/")
     for _ in range(15):
         make_position(
@@ -216,7 +219,7 @@ def test_the_actor_page_makes_as_many_queries_for_one_position_as_for_many(
         )
         make_status_change(measure=make_measure(actor=eu), to=MeasureStatus.PROPOSED)
         make_membership(member=eu)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(13):
         page(client, "/actors/european-union/")
 
 
@@ -260,13 +263,65 @@ def test_the_follow_through_page_takes_the_apis_filters(client: Client, strike: 
 
 
 def test_every_chart_links_its_data_as_csv(client: Client, strike: Any) -> None:
-    html = page(client, "/follow-through/?actor_kind=supranational_union")
-    links = re.findall(r'<a class="download" href="([^"]+)">Download the data \(CSV\)</a>', html)
-    assert links
-    for link in links:
-        response = client.get(link.replace("&amp;", "&"))
+    eu = strike.positions.get(stance=Stance.THREATEN).actor
+    for month in (1, 3):
+        make_position(
+            actor=eu,
+            event=strike,
+            stance=Stance.CONDEMN,
+            stated_on=f"2025-0{month}-10",
+            stated_on_precision="day",
+        )
+    for url in ("/follow-through/?actor_kind=supranational_union", "/actors/european-union/"):
+        html = page(client, url)
+        links = re.findall(
+            r'<a class="download" href="([^"]+)">Download the data \(CSV\)</a>', html
+        )
+        assert len(links) == 1
+        response = client.get(links[0].replace("&amp;", "&"))
         assert response.status_code == 200
         assert response["Content-Type"].startswith("text/csv")
+
+
+def test_the_actor_chart_shows_positions_per_month_as_the_api_counts_them(
+    client: Client, strike: Any
+) -> None:
+    eu = strike.positions.get(stance=Stance.THREATEN).actor
+    for month, stance in ((1, Stance.CONDEMN), (1, Stance.CONDEMN), (3, Stance.CRITICIZE)):
+        make_position(
+            actor=eu,
+            event=strike,
+            stance=stance,
+            stated_on=f"2025-0{month}-10",
+            stated_on_precision="day",
+        )
+    html = page(client, "/actors/european-union/")
+    svg = re.search(r"<svg\b.*?</svg>", html, re.DOTALL)
+    assert svg is not None
+    assert 'role="img"' in svg.group(0)
+    assert "Condemn" in svg.group(0)
+    table = re.search(r"Positions per month by stance</caption>(.*?)</table>", html, re.DOTALL)
+    assert table is not None
+    months = re.findall(
+        r'<th scope="row">(\d{4}-\d{2})</th>((?:<td class="num">\d+</td>)+)', table.group(1)
+    )
+    shown = {month: [int(n) for n in re.findall(r"\d+", cells)] for month, cells in months}
+    assert shown == {"2025-01": [2, 0], "2025-02": [0, 0], "2025-03": [0, 1]}
+    link = re.search(r'<a class="download" href="([^"]+)">', html)
+    assert link is not None
+    rows = list(
+        csv.DictReader(
+            io.StringIO(client.get(link.group(1).replace("&amp;", "&")).content.decode())
+        )
+    )
+    assert {(row["period"][:7], row["stance"]): int(row["count"]) for row in rows} == {
+        ("2025-01", "condemn"): 2,
+        ("2025-01", "criticize"): 0,
+        ("2025-02", "condemn"): 0,
+        ("2025-02", "criticize"): 0,
+        ("2025-03", "condemn"): 0,
+        ("2025-03", "criticize"): 1,
+    }
 
 
 def test_the_pages_link_each_other_the_api_and_the_admin(client: Client, strike: Any) -> None:
