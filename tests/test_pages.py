@@ -227,7 +227,7 @@ def test_the_follow_through_page_charts_and_tables_the_apis_numbers(
     client: Client, strike: Any
 ) -> None:
     html = page(client, "/follow-through/")
-    api = client.get("/api/v1/stats/follow-through/?limit=20&offset=0").json()
+    api = client.get("/api/v1/stats/follow-through/?limit=10&offset=0").json()
     row = api["results"][0]
     assert row["actor"]["slug"] == "european-union"
     assert 'href="/actors/european-union/">European Union</a>' in html
@@ -251,7 +251,7 @@ def test_the_follow_through_page_makes_as_many_queries_for_one_actor_as_for_many
     for _ in range(25):
         make_status_change(measure=make_measure(), to=MeasureStatus.PROPOSED)
     with django_assert_num_queries(3):
-        assert "Actors 1–20 of 26" in page(client, "/follow-through/")
+        assert "Actors 1–10 of 26" in page(client, "/follow-through/")
 
 
 def test_the_follow_through_page_takes_the_apis_filters(client: Client, strike: Any) -> None:
