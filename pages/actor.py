@@ -23,7 +23,7 @@ from responses.models import Measure, MeasureStatusChange, Position
 
 POSITIONS_LISTED = 10
 MEASURES_LISTED = 10
-MEMBERSHIPS_LISTED = 30
+MEMBERSHIPS_LISTED = 10
 # Months of the chart of positions by stance, up to the latest.
 CHART_MONTHS = 36
 BRIEF = ("slug", "name")

@@ -52,6 +52,8 @@ PALETTE = (
 )
 # Inches: about a phone's width at 10-point text (see figure_with_axes).
 WIDTH = 5.0
+# Two columns of legend fit the longest stance ("Demand accountability") at a phone's width.
+LEGEND_COLUMNS = 2
 # Longer names are cut in the chart; the table beside it gives them whole.
 NAME_CHARS = 22
 # Everything before the <svg> element: the XML declaration and the doctype
@@ -94,7 +96,7 @@ def lines_over_time(
     ylabel: str,
 ) -> SafeString:
     """One line per series over ``periods`` (its labels, in order), the legend below."""
-    legend_rows = -(-len(series) // 3)
+    legend_rows = -(-len(series) // LEGEND_COLUMNS)
     figure, axes = figure_with_axes(
         3.2 + 0.22 * legend_rows, left=0.6, right=0.15, top=0.15, bottom=0.75 + 0.22 * legend_rows
     )
@@ -110,9 +112,10 @@ def lines_over_time(
     axes.legend(
         loc="upper center",
         bbox_to_anchor=(0.5, -0.75 / (3.2 - 0.9)),
-        ncols=3,
+        ncols=LEGEND_COLUMNS,
         frameon=False,
         fontsize="small",
+        handlelength=1.5,
     )
     return to_svg(figure, label)
 
