@@ -148,6 +148,12 @@ PAGES: list[Pages] = [
     page("api positions searched", "/api/v1/positions/?q={place}"),
     page("api event matrix", "/api/v1/events/{event}/matrix/"),
     page("api actor timeline", "/api/v1/actors/{actor}/timeline/"),
+    # The pages for analysts (the pages app): the busiest event and actor.
+    page("analyst event", "/events/{event}/"),
+    page("analyst actor", "/actors/{actor}/"),
+    page("analyst follow-through", "/follow-through/"),
+    page("analyst follow-through of states", "/follow-through/?actor_kind=state"),
+    page("analyst follow-through of the actor", "/follow-through/?actor={actor}"),
 ]
 
 
