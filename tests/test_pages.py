@@ -174,12 +174,12 @@ def test_the_actor_page_shows_the_actor_its_positions_and_its_measures_lifecycle
 ) -> None:
     eu = strike.positions.get(stance=Stance.THREATEN).actor
     nato = make_actor(slug="nato", name="NATO", kind=ActorKind.MILITARY_ALLIANCE)
-    make_membership(member=eu, organization=nato)
+    make_membership(member=eu, organization=nato, ended_on="2020-05-01")
     make_status_change(measure=eu.measures.get(), to=MeasureStatus.PROPOSED)
     html = page(client, "/actors/european-union/")
     assert "<h1>European Union" in html
     assert "Supranational union" in html
-    assert 'href="/actors/nato/">NATO</a>' in html
+    assert 'href="/actors/nato/">NATO</a> (–1 May 2020)' in html
     assert "Threatens more sanctions." in html or "Threaten" in html
     lifecycle = re.search(r'<ol class="lifecycle">(.*?)</ol>', html, re.DOTALL)
     assert lifecycle is not None
