@@ -354,6 +354,12 @@ def test_the_admin_views_events_and_actors_on_their_pages(
 def test_the_browsable_api_links_the_pages(client: Client, strike: Any) -> None:
     browsable = client.get("/api/v1/events/kyiv-drone-strike/", HTTP_ACCEPT="text/html")
     assert b'href="/follow-through/">Pages for analysts</a>' in browsable.content
+    # A record that has a page links it.
+    assert b'<a href="/events/kyiv-drone-strike/">Its page' in browsable.content
+    actor = client.get("/api/v1/actors/european-union/", HTTP_ACCEPT="text/html")
+    assert b'<a href="/actors/european-union/">Its page' in actor.content
+    listing = client.get("/api/v1/events/", HTTP_ACCEPT="text/html")
+    assert b"Its page" not in listing.content
 
 
 @pytest.fixture

@@ -21,6 +21,8 @@ class ActorViewSet(HistoryMixin, TrackerViewSet):
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
     declaration = ACTOR
+    # The browsable API links a record to its page for analysts (the pages app).
+    page_url_name = "pages:actor"
 
 
 class MembershipViewSet(TrackerViewSet):

@@ -136,6 +136,8 @@ class EventViewSet(CountsMixin, HistoryMixin, TrackerViewSet):
     lookup_field = "slug"
     lookup_value_regex = SLUG_PATTERN
     declaration = EVENT
+    # The browsable API links a record to its page for analysts (the pages app).
+    page_url_name = "pages:event"
     sparse_relations = frozenset({"participants", "related_events"})
 
     def get_queryset(self) -> QuerySet[Event]:

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import orjson
+from django.urls import reverse
 from rest_framework import renderers
 from rest_framework.utils.encoders import JSONEncoder
 
@@ -35,6 +36,16 @@ class BrowsableAPIRenderer(renderers.BrowsableAPIRenderer):
         context: dict[str, Any] = super().get_context(data, accepted_media_type, renderer_context)
         view, response = renderer_context["view"], renderer_context["response"]
         context["facets"] = None
+        context["page_url"] = None
+        page_url_name = getattr(view, "page_url_name", None)
+        if (
+            page_url_name
+            and response.status_code == 200
+            and getattr(view, "action", None) == "retrieve"
+            and isinstance(data, dict)
+            and "slug" in data
+        ):
+            context["page_url"] = reverse(page_url_name, args=[data["slug"]])
         if (
             response.status_code == 200
             and getattr(view, "action", None) == "list"
