@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import QuerySet
 from django.http import HttpResponse, HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
@@ -32,9 +33,10 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 
 from tracker.api.csv import CSV_CONTENT_TYPE, csv_chunks, csv_text
+from tracker.api.export_copy import copied_csv, copied_jsonl
 from tracker.api.export_sql import CsvLine, JsonLine, Unsupported, lines_sql
 from tracker.api.jsonl import JSONL_CONTENT_TYPE, JsonLinesRenderer, jsonl_chunks
-from tracker.api.snapshot import Body, counted_in_one_snapshot
+from tracker.api.snapshot import Body, Rows, counted_in_one_snapshot
 from tracker.api.streams import EXPORT_STREAMS, SlotStreamingHttpResponse
 from tracker.declarations import MANY, Flat, Resource, flat_fields
 
@@ -148,17 +150,21 @@ def _lines_from_the_database(
     queryset: QuerySet,
     columns: Sequence[CsvColumn],
     many: Sequence[CsvMany],
-) -> QuerySet | None:
-    """The rows as lines made by the database (see ``export_sql``); None where
-    the Python path must make them."""
+) -> tuple[Rows, Callable[[Iterator[Any]], Iterator[bytes]]] | None:
+    """The rows as lines made by the database (see ``export_sql``), and how
+    their chunks become bytes; None where the Python path must make them."""
     try:
+        if connections[queryset.db].vendor == "postgresql":
+            # COPY quotes the CSV in C and sends rows as bytes (see export_copy).
+            copied = copied_csv if line is CsvLine else copied_jsonl
+            return copied(queryset, columns, many), iter
         lines = lines_sql(line, queryset, columns, many)
         # Compiled now, for the database it will run on, so that Unsupported is raised here.
         lines.query.get_compiler(lines.db).as_sql()
     except (Unsupported, EmptyResultSet):
         # EmptyResultSet: a filter that can match nothing; Python reads no rows.
         return None
-    return lines
+    return lines, _joined
 
 
 def _with_many(
@@ -296,25 +302,26 @@ class CsvExportMixin(viewsets.GenericViewSet):
         response["X-Total-Count"] = str(count)
         return response
 
-    def export_csv(self, queryset: QuerySet) -> tuple[QuerySet, Body]:
+    def export_csv(self, queryset: QuerySet) -> tuple[Rows, Body]:
         """What to read and how its chunks become the CSV's bytes."""
         extra = self.csv_extra()
         header = self.csv_header(extra)
         lines = self.lines_from_the_database(CsvLine, queryset, extra)
         if lines is not None:
             first = csv_text(header, ()).encode()
-            return lines, lambda chunks: itertools.chain([first], _joined(chunks))
+            rows, joined = lines
+            return rows, lambda chunks: itertools.chain([first], joined(chunks))
         many = self.csv_many
         return _values(queryset, self.csv_columns), lambda chunks: (
             chunk.encode() for chunk in csv_chunks(header, _rows(queryset, chunks, many, extra))
         )
 
-    def export_jsonl(self, queryset: QuerySet) -> tuple[QuerySet, Body]:
+    def export_jsonl(self, queryset: QuerySet) -> tuple[Rows, Body]:
         """What to read and how its chunks become JSON Lines: the CSV's columns."""
         extra = self.csv_extra()
         lines = self.lines_from_the_database(JsonLine, queryset, extra)
         if lines is not None:
-            return lines, _joined
+            return lines
         many, header = self.csv_many, self.csv_header(extra)
         return _values(queryset, self.csv_columns), lambda chunks: jsonl_chunks(
             header, _rows(queryset, chunks, many, extra)
@@ -322,7 +329,7 @@ class CsvExportMixin(viewsets.GenericViewSet):
 
     def lines_from_the_database(
         self, line: type[CsvLine | JsonLine], queryset: QuerySet, extra: Sequence[Any]
-    ) -> QuerySet | None:
+    ) -> tuple[Rows, Body] | None:
         # The database writes the declared columns; a serializer's own fields need Python.
         if extra:
             return None
