@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -33,7 +33,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 
 from tracker.api.csv import CSV_CONTENT_TYPE, csv_chunks, csv_text
-from tracker.api.export_copy import copied_csv, copied_jsonl
+from tracker.api.export_readers import copied_csv, copied_jsonl, fetched
 from tracker.api.export_sql import CsvLine, JsonLine, Unsupported, lines_sql
 from tracker.api.jsonl import JSONL_CONTENT_TYPE, JsonLinesRenderer, jsonl_chunks
 from tracker.api.snapshot import Body, Rows, counted_in_one_snapshot
@@ -150,21 +150,17 @@ def _lines_from_the_database(
     queryset: QuerySet,
     columns: Sequence[CsvColumn],
     many: Sequence[CsvMany],
-) -> tuple[Rows, Callable[[Iterator[Any]], Iterator[bytes]]] | None:
-    """The rows as lines made by the database (see ``export_sql``), and how
-    their chunks become bytes; None where the Python path must make them."""
+) -> Rows | None:
+    """A reader of the rows as lines made by the database (see ``export_sql``
+    and ``export_readers``), or None where the Python path must make them."""
     try:
         if connections[queryset.db].vendor == "postgresql":
-            # COPY quotes the CSV in C and sends rows as bytes (see export_copy).
             copied = copied_csv if line is CsvLine else copied_jsonl
-            return copied(queryset, columns, many), iter
-        lines = lines_sql(line, queryset, columns, many)
-        # Compiled now, for the database it will run on, so that Unsupported is raised here.
-        lines.query.get_compiler(lines.db).as_sql()
+            return copied(queryset, columns, many)
+        return fetched(lines_sql(line, queryset, columns, many))
     except (Unsupported, EmptyResultSet):
         # EmptyResultSet: a filter that can match nothing; Python reads no rows.
         return None
-    return lines, _joined
 
 
 def _with_many(
@@ -309,8 +305,7 @@ class CsvExportMixin(viewsets.GenericViewSet):
         lines = self.lines_from_the_database(CsvLine, queryset, extra)
         if lines is not None:
             first = csv_text(header, ()).encode()
-            rows, joined = lines
-            return rows, lambda chunks: itertools.chain([first], joined(chunks))
+            return lines, lambda chunks: itertools.chain([first], chunks)
         many = self.csv_many
         return _values(queryset, self.csv_columns), lambda chunks: (
             chunk.encode() for chunk in csv_chunks(header, _rows(queryset, chunks, many, extra))
@@ -321,7 +316,7 @@ class CsvExportMixin(viewsets.GenericViewSet):
         extra = self.csv_extra()
         lines = self.lines_from_the_database(JsonLine, queryset, extra)
         if lines is not None:
-            return lines
+            return lines, iter
         many, header = self.csv_many, self.csv_header(extra)
         return _values(queryset, self.csv_columns), lambda chunks: jsonl_chunks(
             header, _rows(queryset, chunks, many, extra)
@@ -329,13 +324,8 @@ class CsvExportMixin(viewsets.GenericViewSet):
 
     def lines_from_the_database(
         self, line: type[CsvLine | JsonLine], queryset: QuerySet, extra: Sequence[Any]
-    ) -> tuple[Rows, Body] | None:
+    ) -> Rows | None:
         # The database writes the declared columns; a serializer's own fields need Python.
         if extra:
             return None
         return _lines_from_the_database(line, queryset, self.csv_columns, self.csv_many)
-
-
-def _joined(chunks: Iterator[list[str]]) -> Iterator[bytes]:
-    """Each chunk of lines made by the database, as one piece of the body."""
-    return ("".join(chunk).encode() for chunk in chunks)

@@ -1,9 +1,15 @@
-"""Export lines read with PostgreSQL's ``COPY (query) TO STDOUT``.
+"""Readers of export lines made by the database, straight from its driver.
 
-COPY writes CSV itself, quoting in C what the SQL of ``tracker.api.export_sql``
-would otherwise quote cell by cell (the most expensive part of a line), and
-hands over each row as bytes, with no Python object per value. Two things
-differ from what the export sends, and are put right here a chunk at a time:
+Each returns a function that runs inside the export's transaction, so in the
+snapshot the count saw (``tracker.api.snapshot``), and yields the body's
+bytes a chunk at a time; no Python object is made per value, and none of
+Django's per-row machinery runs.
+
+PostgreSQL's ``COPY (query) TO STDOUT`` writes CSV itself, quoting in C what
+the SQL of ``tracker.api.export_sql`` would otherwise quote cell by cell
+(the most expensive part of a line), and hands over each row as bytes. Two
+things differ from what the export sends, and are put right a chunk at a
+time:
 
 - COPY ends a row with ``\\n``; CSV's lines end with CRLF (RFC 4180, and
   ``csv.writer``'s lines);
@@ -11,8 +17,8 @@ differ from what the export sends, and are put right here a chunk at a time:
   backslash (JSON escapes every control character, so there is nothing
   else for it to escape).
 
-The query runs inside the export's transaction, so in the snapshot the count
-saw (``tracker.api.snapshot``).
+SQLite has no COPY: its query writes whole lines (``export_sql``), read here
+with the driver's ``fetchmany()``.
 """
 
 from __future__ import annotations
@@ -45,6 +51,19 @@ def copied_jsonl(
     """A reader of the queryset's rows as JSON Lines."""
     lines = lines_sql(JsonObject, queryset, columns, many)
     return _copied(lines, "", _unescaped)
+
+
+def fetched(lines: QuerySet) -> Reader:
+    """A reader of a queryset of lines (``export_sql.lines_sql``)."""
+    sql, params = lines.query.get_compiler(lines.db).as_sql()
+
+    def read() -> Generator[bytes, None, None]:
+        with connections[lines.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            while rows := cursor.fetchmany(ROWS_PER_CHUNK):
+                yield "".join([line for (line,) in rows]).encode()
+
+    return read
 
 
 def _crlf(rows: list[memoryview]) -> bytes:
