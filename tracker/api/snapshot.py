@@ -70,6 +70,9 @@ def _snapshot(queryset: QuerySet, values: Rows, body: Body) -> Generator[int | b
         if outermost and connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                # JIT compiles a query's expressions before its first row (up
+                # to seconds for an export's); the count and the rows run once.
+                cursor.execute("SET LOCAL jit = off")
         try:
             yield queryset.count()
             # This generator owns the cursor: closing it (the response does,
