@@ -11,7 +11,8 @@ follow the JSON names, flattened: ``actor`` becomes ``actor_slug``,
 ``export/`` streams from a server-side cursor in chunks, counted and read in
 one snapshot (``tracker.api.snapshot``), so memory stays flat and the count
 is announced before the first byte, however many rows match. Where it can,
-the database writes each line (``tracker.api.export_sql``).
+the database writes each line (``tracker.api.export_sql``), read straight
+from its driver (``tracker.api.export_readers``: COPY on PostgreSQL).
 """
 
 from __future__ import annotations

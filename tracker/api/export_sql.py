@@ -11,7 +11,9 @@ lines:
   byte for byte, on both databases;
 - ``JsonLine``, an object keyed by the CSV's headers holding the values as
   ``tracker.api.jsonl`` writes them (numbers, text, ISO dates and times,
-  lists for many values).
+  lists for many values);
+- on PostgreSQL, ``CsvCell`` and ``CsvManyCell``: the CSV's cells one by one,
+  for COPY, whose CSV format quotes them (``tracker.api.export_readers``).
 
 Only the column types below are written this way; a resource with another
 (JSON, say) is exported by the Python path.
