@@ -11,7 +11,8 @@ follow the JSON names, flattened: ``actor`` becomes ``actor_slug``,
 ``export/`` streams from a server-side cursor in chunks, counted and read in
 one snapshot (``tracker.api.snapshot``), so memory stays flat and the count
 is announced before the first byte, however many rows match. Where it can,
-the database writes each line (``tracker.api.export_sql``).
+the database writes each line (``tracker.api.export_sql``), read straight
+from its driver (``tracker.api.export_readers``: COPY on PostgreSQL).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import QuerySet
 from django.http import HttpResponse, HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
@@ -32,9 +34,10 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 
 from tracker.api.csv import CSV_CONTENT_TYPE, csv_chunks, csv_text
+from tracker.api.export_readers import copied_csv, copied_jsonl, fetched
 from tracker.api.export_sql import CsvLine, JsonLine, Unsupported, lines_sql
 from tracker.api.jsonl import JSONL_CONTENT_TYPE, JsonLinesRenderer, jsonl_chunks
-from tracker.api.snapshot import Body, counted_in_one_snapshot
+from tracker.api.snapshot import Body, Rows, counted_in_one_snapshot
 from tracker.api.streams import EXPORT_STREAMS, SlotStreamingHttpResponse
 from tracker.declarations import MANY, Flat, Resource, flat_fields
 
@@ -148,17 +151,17 @@ def _lines_from_the_database(
     queryset: QuerySet,
     columns: Sequence[CsvColumn],
     many: Sequence[CsvMany],
-) -> QuerySet | None:
-    """The rows as lines made by the database (see ``export_sql``); None where
-    the Python path must make them."""
+) -> Rows | None:
+    """A reader of the rows as lines made by the database (see ``export_sql``
+    and ``export_readers``), or None where the Python path must make them."""
     try:
-        lines = lines_sql(line, queryset, columns, many)
-        # Compiled now, for the database it will run on, so that Unsupported is raised here.
-        lines.query.get_compiler(lines.db).as_sql()
+        if connections[queryset.db].vendor == "postgresql":
+            copied = copied_csv if line is CsvLine else copied_jsonl
+            return copied(queryset, columns, many)
+        return fetched(lines_sql(line, queryset, columns, many))
     except (Unsupported, EmptyResultSet):
         # EmptyResultSet: a filter that can match nothing; Python reads no rows.
         return None
-    return lines
 
 
 def _with_many(
@@ -296,25 +299,25 @@ class CsvExportMixin(viewsets.GenericViewSet):
         response["X-Total-Count"] = str(count)
         return response
 
-    def export_csv(self, queryset: QuerySet) -> tuple[QuerySet, Body]:
+    def export_csv(self, queryset: QuerySet) -> tuple[Rows, Body]:
         """What to read and how its chunks become the CSV's bytes."""
         extra = self.csv_extra()
         header = self.csv_header(extra)
         lines = self.lines_from_the_database(CsvLine, queryset, extra)
         if lines is not None:
             first = csv_text(header, ()).encode()
-            return lines, lambda chunks: itertools.chain([first], _joined(chunks))
+            return lines, lambda chunks: itertools.chain([first], chunks)
         many = self.csv_many
         return _values(queryset, self.csv_columns), lambda chunks: (
             chunk.encode() for chunk in csv_chunks(header, _rows(queryset, chunks, many, extra))
         )
 
-    def export_jsonl(self, queryset: QuerySet) -> tuple[QuerySet, Body]:
+    def export_jsonl(self, queryset: QuerySet) -> tuple[Rows, Body]:
         """What to read and how its chunks become JSON Lines: the CSV's columns."""
         extra = self.csv_extra()
         lines = self.lines_from_the_database(JsonLine, queryset, extra)
         if lines is not None:
-            return lines, _joined
+            return lines, iter
         many, header = self.csv_many, self.csv_header(extra)
         return _values(queryset, self.csv_columns), lambda chunks: jsonl_chunks(
             header, _rows(queryset, chunks, many, extra)
@@ -322,13 +325,8 @@ class CsvExportMixin(viewsets.GenericViewSet):
 
     def lines_from_the_database(
         self, line: type[CsvLine | JsonLine], queryset: QuerySet, extra: Sequence[Any]
-    ) -> QuerySet | None:
+    ) -> Rows | None:
         # The database writes the declared columns; a serializer's own fields need Python.
         if extra:
             return None
         return _lines_from_the_database(line, queryset, self.csv_columns, self.csv_many)
-
-
-def _joined(chunks: Iterator[list[str]]) -> Iterator[bytes]:
-    """Each chunk of lines made by the database, as one piece of the body."""
-    return ("".join(chunk).encode() for chunk in chunks)

@@ -11,7 +11,9 @@ lines:
   byte for byte, on both databases;
 - ``JsonLine``, an object keyed by the CSV's headers holding the values as
   ``tracker.api.jsonl`` writes them (numbers, text, ISO dates and times,
-  lists for many values).
+  lists for many values);
+- on PostgreSQL, ``CsvCell`` and ``CsvManyCell``: the CSV's cells one by one,
+  for COPY, whose CSV format quotes them (``tracker.api.export_readers``).
 
 Only the column types below are written this way; a resource with another
 (JSON, say) is exported by the Python path.
@@ -144,10 +146,11 @@ def _text(sql: str, dialect: PostgreSQL) -> str:
     return f"CASE WHEN {first} IN ({_TRIGGERS}) THEN '''' || {sql} ELSE {sql} END"
 
 
-def _cell(sql: str, kind: str, dialect: PostgreSQL) -> str:
-    """csv_cell of a value of this field type, as text (NULL stays NULL)."""
+def _cell(sql: str, kind: str, dialect: PostgreSQL, quoted: bool = True) -> str:
+    """csv_cell of a value of this field type, as text (NULL stays NULL);
+    ``quoted=False`` leaves the quoting to PostgreSQL's COPY."""
     if kind in _TEXT:
-        return _quoted(sql, _text(sql, dialect), dialect)
+        return _quoted(sql, _text(sql, dialect), dialect) if quoted else _text(sql, dialect)
     if kind in _INTEGER:
         return dialect.integer(sql)
     if kind == "DateField":
@@ -210,13 +213,58 @@ class CsvLine(_Line):
 class JsonLine(_Line):
     """The row as a JSON object keyed by the CSV's headers, and a line feed."""
 
+    newline = True
+
     def line(self, dialect: PostgreSQL, values: list[tuple[str, str]], many: list[_Many]) -> str:
         headers = [column.header for column in self.columns]
         headers += [column.header for column in self.many]
         items = [_json_value(sql, kind, dialect) for sql, kind in values]
         items += [column.json_list(dialect) for column in many]
         pairs = [f"{_literal(header)}, {item}" for header, item in zip(headers, items, strict=True)]
-        return f"{dialect.json_object(pairs)} || {dialect.newline}"
+        line = dialect.json_object(pairs)
+        return f"{line} || {dialect.newline}" if self.newline else line
+
+
+class JsonObject(JsonLine):
+    """The row's JSON object without the line feed, which COPY writes itself."""
+
+    newline = False
+
+
+class CsvCell(Func):
+    """A value as COPY's CSV format (PostgreSQL) takes it: csv_cell's text,
+    quoted by COPY. An empty text is NULL here: COPY quotes an empty text to
+    tell it from NULL, and csv.writer writes both as nothing."""
+
+    output_field = TextField()
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]
+        if connection.vendor != "postgresql":
+            raise Unsupported(connection.vendor)
+        (value,) = self.get_source_expressions()
+        sql, params = compiler.compile(value)
+        if params:
+            raise Unsupported("a column with parameters")
+        kind = str(value.output_field.get_internal_type())
+        cell = _cell(sql, kind, DIALECTS["postgresql"], quoted=False)
+        return (f"NULLIF({cell}, '')" if kind in _TEXT else cell), []
+
+
+class CsvManyCell(Func):
+    """A many-valued column as COPY's CSV format takes it (see CsvCell)."""
+
+    output_field = TextField()
+
+    def __init__(self, model: type[Model], column: CsvMany) -> None:
+        self.model, self.column = model, column
+        super().__init__(F("pk"))
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]
+        if connection.vendor != "postgresql":
+            raise Unsupported(connection.vendor)
+        pk, _ = compiler.compile(self.get_source_expressions()[0])
+        many = _Many(self.model, self.column, pk, connection.ops.quote_name)
+        return f"NULLIF({many.joined(DIALECTS['postgresql'], quoted=False)}, '')", []
 
 
 def _literal(text: str) -> str:
@@ -273,9 +321,9 @@ class _Many:
                 f" ON item.{quote(related.pk.column)} = link.{other}"
             )
 
-    def joined(self, dialect: PostgreSQL) -> str:
+    def joined(self, dialect: PostgreSQL, quoted: bool = True) -> str:
         """The values, each a cell, joined with ``|``."""
-        cell = _cell(self.value, self.kind, dialect)
+        cell = _cell(self.value, self.kind, dialect, quoted)
         return dialect.joined(cell, self.source, self.where, self.value)
 
     def json_list(self, dialect: PostgreSQL) -> str:
@@ -290,3 +338,13 @@ def lines_sql(
     module does not write."""
     made = line(queryset.model, columns, many)
     return queryset.annotate(export_line=made).values_list("export_line", flat=True)
+
+
+def csv_cells_sql(
+    queryset: QuerySet, columns: Sequence[CsvColumn], many: Sequence[CsvMany]
+) -> QuerySet:
+    """The queryset's rows as the cells of COPY's CSV (CsvCell), in its order."""
+    return queryset.values_list(
+        *(CsvCell(F(column.path)) for column in columns),
+        *(CsvManyCell(queryset.model, column) for column in many),
+    )

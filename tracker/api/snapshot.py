@@ -37,11 +37,14 @@ def _chunks_of(values: QuerySet) -> Generator[list[Any], None, None]:
 
 
 # How an export turns the chunks of rows it reads into the bytes it sends.
-Body = Callable[[Iterator[list[Any]]], Iterator[bytes]]
+Body = Callable[[Iterator[Any]], Iterator[bytes]]
+# What an export reads: a values_list() queryset, read in chunks from a
+# server-side cursor, or a function that reads the rows in chunks of its own.
+Rows = QuerySet | Callable[[], Generator[Any, None, None]]
 
 
 def counted_in_one_snapshot(
-    queryset: QuerySet, values: QuerySet, body: Body
+    queryset: QuerySet, values: Rows, body: Body
 ) -> tuple[int, Generator[bytes, None, None]]:
     """How many rows ``queryset`` has, and the bytes ``body`` makes of the rows
     of ``values`` (the same records), read in one transaction that sees one
@@ -59,9 +62,7 @@ def counted_in_one_snapshot(
     return count, cast(Generator[bytes, None, None], stream)
 
 
-def _snapshot(
-    queryset: QuerySet, values: QuerySet, body: Body
-) -> Generator[int | bytes, None, None]:
+def _snapshot(queryset: QuerySet, values: Rows, body: Body) -> Generator[int | bytes, None, None]:
     connection = connections[queryset.db]
     # Inside a transaction already (a test's), the isolation level is that one's.
     outermost = not connection.in_atomic_block
@@ -69,13 +70,16 @@ def _snapshot(
         if outermost and connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                # JIT compiles a query's expressions before its first row (up
+                # to seconds for an export's); the count and the rows run once.
+                cursor.execute("SET LOCAL jit = off")
         try:
             yield queryset.count()
             # This generator owns the cursor: closing it (the response does,
             # when the client has everything or has gone) closes the cursor
             # before the transaction ends, whichever of the generators made
             # from it is where the export stopped.
-            chunks = _chunks_of(values)
+            chunks = _chunks_of(values) if isinstance(values, QuerySet) else values()
             try:
                 yield from body(chunks)
             finally:
