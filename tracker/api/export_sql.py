@@ -1,9 +1,9 @@
 """Export lines made by the database (PostgreSQL or SQLite), for exports of a million rows.
 
 Building a million rows in Python (a tuple of values each, then each value as
-a cell, then the line) holds an export to some 16,000 rows a second. Here the
-query itself returns each row as its finished line, so Python only joins
-lines:
+a cell, then the line) is the slowest part of an export (BENCHMARKS.md, "Full
+exports"). Here the query itself returns each row as its finished line, so
+Python only joins lines:
 
 - ``CsvLine``, with the rules of ``tracker.api.csv`` (empty for NULL, ISO
   dates and times, an apostrophe before a formula, ``|`` between many values,
