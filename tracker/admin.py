@@ -13,7 +13,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import lookup_spawns_duplicates
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -22,7 +22,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from tracker.api.pagination import count_rows
 from tracker.imports import IMPORT_EXPORT_FORMATS
-from tracker.search import search, search_terms, uses_postgres
+from tracker.search import matching, search, search_terms, uses_postgres
 
 
 class SlugListFilter(admin.FieldListFilter):
@@ -114,20 +114,6 @@ class CappedCountPaginator(Paginator):
         if isinstance(self.object_list, QuerySet):
             return count_rows(self.object_list)
         return super().count
-
-
-def matching(model: type[Model], path: str, lookup: str, term: str) -> Q:
-    """Rows whose ``path`` matches ``term``; a related record's field is
-    matched in a subquery on its own table, so the database looks the few
-    matching ids up in the foreign key's index instead of joining every row."""
-    if "__" not in path:
-        return Q(**{f"{path}__{lookup}": term})
-    relation, rest = path.split("__", 1)
-    related = model._meta.get_field(relation).related_model
-    assert isinstance(related, type)
-    assert issubclass(related, Model)
-    found = related._default_manager.filter(matching(related, rest, lookup, term))
-    return Q(**{f"{relation}__in": found.values("pk")})
 
 
 # The prefixes of ModelAdmin.search_fields.

@@ -25,8 +25,9 @@ from savedfilters.admin import SavedFiltersMixin
 from tracker.admin import CuratedAdmin, LargeTableAdmin, SlugListFilter, YearListFilter
 
 TIMESTAMPS = ("created_at", "updated_at")
-# The most positions or measures an event's page edits as rows.
-INLINE_ROWS = 50
+# The most positions or measures an event's page edits as rows: each row is
+# four autocomplete boxes, which look their records up one by one.
+INLINE_ROWS = 20
 
 
 class ConflictPartyInline(admin.TabularInline):

@@ -18,6 +18,7 @@ import orjson
 from django.urls import reverse
 from rest_framework import renderers
 from rest_framework.utils.encoders import JSONEncoder
+from rest_framework.utils.urls import replace_query_param
 
 _fallback = JSONEncoder()
 _SEPARATORS = ("\u2028".encode(), "\u2029".encode())
@@ -27,8 +28,33 @@ def _default(value: Any) -> Any:
     return _fallback.default(value)
 
 
+# The most of an answer the browsable API shows. A page of a list is far
+# less; an event's whole matrix at 2,600 positions is 3 MB, which a browser
+# tab renders slowly and a phone may not at all.
+SHOWN_CHARACTERS = 200_000
+
+
 class BrowsableAPIRenderer(renderers.BrowsableAPIRenderer):
-    """DRF's browsable API, with a list's facets beside it (tracker.api.facets)."""
+    """DRF's browsable API, with a list's facets beside it (tracker.api.facets),
+    and a long answer shown cut, with the address of the whole of it."""
+
+    def get_content(
+        self,
+        renderer: renderers.BaseRenderer,
+        data: Any,
+        accepted_media_type: str,
+        renderer_context: Mapping[str, Any],
+    ) -> str:
+        content: str = super().get_content(renderer, data, accepted_media_type, renderer_context)
+        if len(content) <= SHOWN_CHARACTERS:
+            return content
+        request = renderer_context["request"]
+        whole = replace_query_param(request.build_absolute_uri(), "format", renderer.format)
+        return (
+            f"{content[:SHOWN_CHARACTERS]}\n\n"
+            f"[Cut here: the whole answer is {len(content):,} characters, too long to show. "
+            f"Get it whole at {whole} ]"
+        )
 
     def get_context(
         self, data: Any, accepted_media_type: str | None, renderer_context: Mapping[str, Any]
