@@ -15,7 +15,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import models
+from django.db import connections, models
 from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.utils.text import Truncator
 
@@ -28,6 +28,7 @@ from responses.models import (
     MeasureStatusChange,
     Position,
 )
+from tracker.api.pagination import count_rows
 from tracker.choices import DatePrecision
 
 
@@ -109,17 +110,52 @@ class _Branch:
         )
 
 
-def _combine(branches: Sequence[_Branch], filters: TimelineFilters) -> TimelineRows:
+# Timeline order; a combined query can only be ordered by its columns' names.
+ORDER = ("undated", "item_date", "type_rank", "item_id")
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """The rows of each kind of record in a timeline, combined in order."""
+
+    parts: tuple[TimelineRows, ...]
+
+    @property
+    def rows(self) -> TimelineRows:
+        return self.rows_up_to(None)
+
+    def rows_up_to(self, end: int | None) -> TimelineRows:
+        """Every row in order, or, given ``end``, at least the first ``end``.
+
+        Where the database allows it (PostgreSQL), each kind keeps only its
+        first ``end`` rows before they are combined: the first page of a
+        busy actor then sorts a few hundred rows, not 150,000.
+        """
+        first, *rest = self.parts
+        parts = [first, *rest]
+        if (
+            end is not None
+            and rest
+            and connections[first.db].features.supports_slicing_ordering_in_compound
+        ):
+            parts = [part.order_by(*ORDER)[:end] for part in parts]
+        head, *tail = parts
+        combined = head.union(*tail, all=True) if tail else head
+        return combined.order_by(*ORDER)
+
+    def count(self) -> int:
+        """The items, counted kind by kind as lists count (exact up to a limit,
+        PostgreSQL's estimate above it): each count reads its own table's
+        indexes, where counting the union would read and combine every item."""
+        return sum(count_rows(part) for part in self.parts)
+
+
+def _combine(branches: Sequence[_Branch], filters: TimelineFilters) -> Timeline:
     chosen = [branch.rows(filters) for branch in branches if branch.type in filters.types]
-    if not chosen:
-        return branches[0].rows(filters).none()
-    first, *rest = chosen
-    combined = first.union(*rest, all=True) if rest else first
-    # A combined query can only be ordered by the names of its columns.
-    return combined.order_by("undated", "item_date", "type_rank", "item_id")
+    return Timeline(tuple(chosen) or (branches[0].rows(filters).none(),))
 
 
-def actor_timeline(actor: Actor, filters: TimelineFilters | None = None) -> TimelineRows:
+def actor_timeline(actor: Actor, filters: TimelineFilters | None = None) -> Timeline:
     """Rows for what concerns the actor, in timeline order.
 
     Events it initiated, was targeted by or took part in; positions it took or
@@ -155,7 +191,7 @@ def actor_timeline(actor: Actor, filters: TimelineFilters | None = None) -> Time
     return _combine(branches, filters or TimelineFilters())
 
 
-def conflict_timeline(conflict: Conflict, filters: TimelineFilters | None = None) -> TimelineRows:
+def conflict_timeline(conflict: Conflict, filters: TimelineFilters | None = None) -> Timeline:
     """Rows for the conflict's events, the positions on them, the measures they
     prompted and those measures' status changes, in timeline order."""
     branches = [

@@ -22,9 +22,9 @@ from actors.api.serializers import ActorBriefSerializer
 from actors.models import Actor
 from responses.models import Conflict, Event
 from responses.timelines import (
+    Timeline,
     TimelineFilters,
     TimelineItem,
-    TimelineRows,
     TimelineType,
     actor_timeline,
     conflict_timeline,
@@ -127,24 +127,40 @@ QUERY_ERROR_CODES = {
 }
 
 
+class TimelinePagination(LimitOffsetPagination):
+    """Pages of a timeline's rows, counted kind by kind (``Timeline.count``)."""
+
+    def paginate_timeline(self, timeline: Timeline, request: Request, view: Any) -> list[Any]:
+        self.timeline = timeline
+        # The rows a page can come from: up to its end, and one more for "next".
+        end = self.get_offset(request) + self.get_limit(request) + 1
+        page = self.paginate_queryset(timeline.rows_up_to(end), request, view)
+        assert page is not None, "timelines are always paginated"
+        return page
+
+    def get_count(self, queryset: Any) -> int:
+        return self.timeline.count()
+
+
 class TimelineView(generics.GenericAPIView):
     """A paginated timeline of the record named by the slug in the URL."""
 
     serializer_class = TimelineItemSerializer
-    pagination_class = LimitOffsetPagination
+    pagination_class = TimelinePagination
     lookup_field = "slug"
     # The query parameters are read by TimelineQuerySerializer, not by a FilterSet.
     filter_backends: list[Any] = []
 
-    def rows(self, subject: Any, filters: TimelineFilters) -> TimelineRows:
+    def rows(self, subject: Any, filters: TimelineFilters) -> Timeline:
         raise NotImplementedError
 
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         subject = self.get_object()
         query = TimelineQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        page = self.paginate_queryset(self.rows(subject, query.filters()))
-        assert page is not None, "timelines are always paginated"
+        paginator = self.paginator
+        assert isinstance(paginator, TimelinePagination)
+        page = paginator.paginate_timeline(self.rows(subject, query.filters()), request, self)
         data = self.get_serializer(timeline_items(page), many=True).data
         return self.get_paginated_response(data)
 
@@ -194,7 +210,7 @@ def timeline_schema(
 class ActorTimelineView(TimelineView):
     queryset = Actor.objects.all()
 
-    def rows(self, subject: Actor, filters: TimelineFilters) -> TimelineRows:
+    def rows(self, subject: Actor, filters: TimelineFilters) -> Timeline:
         return actor_timeline(subject, filters)
 
 
@@ -211,5 +227,5 @@ class ActorTimelineView(TimelineView):
 class ConflictTimelineView(TimelineView):
     queryset = Conflict.objects.all()
 
-    def rows(self, subject: Conflict, filters: TimelineFilters) -> TimelineRows:
+    def rows(self, subject: Conflict, filters: TimelineFilters) -> Timeline:
         return conflict_timeline(subject, filters)

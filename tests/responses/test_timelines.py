@@ -497,9 +497,9 @@ def test_a_page_costs_the_same_queries_however_much_there_is(
     add_records(actor, conflict, copies)
     url = actor_timeline_url("busy") if timeline == "actor" else conflict_timeline_url("long-war")
 
-    # 1 the actor or conflict, 2 the count, 3 the page of the union,
-    # 4-7 the page's events, positions, measures and status changes.
-    with django_assert_max_num_queries(7):
+    # 1 the actor or conflict, 2-5 the count, kind by kind, 6 the page of the
+    # union, 7-10 the page's events, positions, measures and status changes.
+    with django_assert_max_num_queries(10):
         response = api_client.get(url, {"limit": 500})
 
     assert response.status_code == 200
