@@ -191,3 +191,26 @@ def test_relevance_ordering_without_a_query_is_harmless(
     response = api_client.get(reverse("api:position-list"), {"ordering": "-relevance"})
     assert response.status_code == 200
     assert response.json()["count"] == 3
+
+
+def test_a_search_too_slow_to_count_on_sqlite_still_answers_its_page(
+    api_client: APIClient, settings: Any
+) -> None:
+    make_position(summary="Condemns the shelling of the port.")
+    settings.SEARCH_COUNT_TIME_LIMIT = 0
+
+    body = api_client.get("/api/v1/positions/", {"q": "shelling"}).json()
+
+    assert len(body["results"]) == 1
+    # PostgreSQL estimates instead; SQLite gives the count up.
+    assert body["count"] == (1 if connection.vendor == "postgresql" else None)
+
+
+def test_facets_are_given_up_with_the_count(api_client: APIClient, settings: Any) -> None:
+    make_position(summary="Condemns the shelling of the port.")
+    settings.SEARCH_COUNT_TIME_LIMIT = 0
+
+    body = api_client.get("/api/v1/positions/", {"q": "shelling", "facets": "stance"}).json()
+
+    given_up = connection.vendor != "postgresql"
+    assert body["facets"]["stance"]["timed_out"] is given_up

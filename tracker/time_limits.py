@@ -22,6 +22,8 @@ class TimedOut(Exception):
 @contextmanager
 def within(seconds: float, using: str) -> Iterator[None]:
     """Runs the block's reads on database ``using`` for at most ``seconds``."""
+    if seconds <= 0:
+        raise TimedOut
     connection = connections[using]
     if connection.vendor == "postgresql":
         with _statement_timeout(seconds, using):

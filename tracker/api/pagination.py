@@ -15,7 +15,9 @@ it expects no more than the limit: counting a common word's matches visits
 each matching row. When it expects more, the first 1,000 matches are
 counted; fewer than that are the count, and otherwise the estimate is.
 Whether there is a next page is known exactly either way (one extra row is
-fetched).
+fetched). On SQLite, where ``q`` matches substrings with no index to count
+them by, a count that takes longer than ``SEARCH_COUNT_TIME_LIMIT`` is given
+up: ``count`` is null, as on cursor pages, and the page itself still comes.
 """
 
 from __future__ import annotations
@@ -38,7 +40,8 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from tracker.api.facets import FACETS_SCHEMA
-from tracker.search import is_text_search
+from tracker.search import is_text_search, uses_postgres
+from tracker.time_limits import TimedOut, within
 
 MAX_COUNT = 2**63 - 1
 # How many matches of a text search are counted before the planner's
@@ -148,6 +151,20 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
             return count_rows(queryset)
         return len(queryset)
 
+    def count_for_page(self, queryset: Any, request: Request) -> int | None:
+        """``get_count``, or None when a substring search (SQLite) takes too long to count."""
+        if (
+            isinstance(queryset, QuerySet)
+            and request.query_params.get("q")
+            and not uses_postgres(queryset)
+        ):
+            try:
+                with within(settings.SEARCH_COUNT_TIME_LIMIT, queryset.db):
+                    return self.get_count(queryset)
+            except TimedOut:
+                return None
+        return self.get_count(queryset)
+
     def paginate_queryset(
         self,
         queryset: Any,
@@ -169,8 +186,8 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
         self.request = request
         self.limit = self.get_limit(request)
         self.offset = self.get_offset(request)
-        self.count = self.get_count(queryset)
-        if self.count > self.limit and self.template is not None:
+        self.count = self.count_for_page(queryset, request)
+        if self.count is not None and self.count > self.limit and self.template is not None:
             self.display_page_controls = True
         # One row more than the page tells whether a next page exists, even
         # when the count is an estimate.
@@ -253,7 +270,8 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
         paged = super().get_paginated_response_schema(schema)
         paged["properties"]["count"]["nullable"] = True
         paged["properties"]["count"]["description"] = (
-            "Total number of matching items; null on sync cursor pages."
+            "Total number of matching items; null on sync cursor pages, and on SQLite "
+            "when a search's matches could not be counted in time."
         )
         paged["required"] = ["count", "next", "previous", "results"]
         paged["properties"]["facets"] = FACETS_SCHEMA
