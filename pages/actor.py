@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from actors.models import Actor, Membership
 from pages import charts
-from pages.event import api_list, listed_sources
+from pages.event import MEASURE_COLUMNS, api_list, listed_sources
 from responses.choices import MeasureStatus, Stance
 from responses.counts import counts_over_time
 from responses.filtersets import PositionFilterSet
@@ -72,15 +72,7 @@ def latest_measures(actor: Actor) -> list[Measure]:
         Measure.objects.filter(pk__in=latest)
         .select_related("target", "event")
         .only(
-            "id",
-            "kind",
-            "status",
-            "condition",
-            "deadline",
-            "announced_on",
-            "effective_on",
-            "ended_on",
-            "description",
+            *MEASURE_COLUMNS,
             *(f"target__{name}" for name in BRIEF),
             "event__slug",
             "event__title",

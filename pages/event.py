@@ -23,6 +23,19 @@ from responses.analysis import response_matrix
 from responses.choices import Impact, MeasureStatus, Stance
 from responses.models import Event, Measure, Position, Source
 
+# What the pages show of a measure, beside its actors and event.
+MEASURE_COLUMNS = (
+    "id",
+    "kind",
+    "status",
+    "condition",
+    "deadline",
+    "announced_on",
+    "effective_on",
+    "ended_on",
+    "description",
+)
+
 # The actors with most positions on the event get a row of the matrix; the
 # totals per stance and per kind of actor still count every actor.
 MATRIX_ACTORS = 25
@@ -152,15 +165,7 @@ def measures_about(event: Event) -> dict[str, Any]:
         Measure.objects.filter(event_id=event.pk)
         .select_related("actor", "target")
         .only(
-            "id",
-            "kind",
-            "status",
-            "condition",
-            "deadline",
-            "announced_on",
-            "effective_on",
-            "ended_on",
-            "description",
+            *MEASURE_COLUMNS,
             *(f"{side}__{name}" for side in ("actor", "target") for name in ("slug", "name")),
         )
         .prefetch_related(listed_sources())
