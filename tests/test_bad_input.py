@@ -201,6 +201,16 @@ class TestBodies:
             response = curator_client.post(list_url(resource), body, format="json")
         assert_refused(response, attr=field)
 
+    @pytest.mark.parametrize(("resource", "field"), STRING_FIELD_CASES)
+    def test_a_number_in_any_string_field_is_a_400(
+        self, curator_client: APIClient, resource: Resource, field: str
+    ) -> None:
+        body = resource.create_body()
+        with nothing_written():
+            body[field] = -8901622
+            response = curator_client.post(list_url(resource), body, format="json")
+        assert_refused(response, attr=field)
+
     @pytest.mark.parametrize(("resource", "field"), MEGABYTE_CASES)
     def test_a_megabyte_in_a_string_field_is_a_400(
         self, curator_client: APIClient, resource: Resource, field: str
@@ -496,3 +506,23 @@ def test_a_text_over_the_limit_is_refused_even_if_trimming_would_shorten_it(
     response = curator_client.post(reverse("api:source-list"), body, format="json")
     assert response.status_code == 400
     assert response.json()["errors"][0]["attr"] == "excerpt"
+
+
+def test_a_null_related_event_is_a_400_the_schema_documents(curator_client: APIClient) -> None:
+    make_event(slug="strike")
+
+    response = curator_client.put(
+        "/api/v1/events/strike/",
+        {"title": "x", "kind": "drone_strike", "related_events": [None]},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    attrs = [error["attr"] for error in response.json()["errors"]]
+    assert "related_events.0" in attrs
+    documented = committed_schema()["components"]["schemas"]
+    assert any(
+        component.get("properties", {}).get("attr", {}).get("pattern")
+        == r"^related_events\.[0-9]+$"
+        for component in documented.values()
+    )

@@ -99,6 +99,10 @@ class ConflictViewSet(HistoryMixin, TrackerViewSet):
 
 
 @counts_schema("Events", "period=year&by=kind&conflict=russia-ukraine-war", EventFilterSet)
+# A null item of related_events is an error of the item itself, not of a field in it.
+@extend_validation_errors(
+    ["null"], field_name="related_events.INDEX", actions=["create", "update", "partial_update"]
+)
 class EventViewSet(CountsMixin, HistoryMixin, TrackerViewSet):
     """Things that happened: strikes, calls, summits, ceasefires."""
 

@@ -49,7 +49,7 @@ FORM_FIELDS = frozenset({"csrfmiddlewaretoken"})
 
 
 class StrictFieldsMixin(serializers.Serializer):
-    """Refuses any field the client may not write, naming it.
+    """Refuses any field the client may not write, naming it, and text sent as a number.
 
     Mass assignment stays impossible, and a typo (``sumary``) is a 400 rather
     than silently dropped. Read-only fields (``id``, ``url``, timestamps,
@@ -70,6 +70,18 @@ class StrictFieldsMixin(serializers.Serializer):
                 errors[str(name)[:100]] = [
                     ErrorDetail(message, code="read_only" if name in self.fields else "unknown")
                 ]
+            # DRF's CharField takes a JSON number as text ("title": 5 is "5");
+            # the schema says string, so a number is refused like other wrong types.
+            for name, field in self.fields.items():
+                value = data.get(name)
+                if (
+                    isinstance(field, serializers.CharField)
+                    and not field.read_only
+                    and value is not None
+                    and not isinstance(value, str)
+                ):
+                    message = str(field.error_messages["invalid"])
+                    errors[name] = [ErrorDetail(message, code="invalid")]
             if errors:
                 raise serializers.ValidationError(errors)
         return super().to_internal_value(data)
