@@ -19,6 +19,7 @@ from responses.admin import events as events_admin
 from responses.choices import MeasureStatus
 from responses.models import Event, Measure, MeasureStatusChange, Position, Source
 from tests.factories import make_actor, make_event, make_measure, make_position, make_source
+from tracker import search
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +52,22 @@ class TestSearchingPositions:
 
         assert listed(admin_client, Position, q="kyiv") == [about_kyiv]
         assert listed(admin_client, Position, q="moldova") == [at_moldova]
+
+    def test_many_matching_actors_are_found_as_well_as_a_few(
+        self, admin_client: Client, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # Past LISTED_IDS matching actors, the search names them by a subquery.
+        first = make_position(actor=make_actor(name="Ukraine"))
+        second = make_position(actor=make_actor(name="Ukraine (government)"))
+        make_position(actor=make_actor(name="Russia"))
+        monkeypatch.setattr(search, "LISTED_IDS", 1)
+
+        assert set(listed(admin_client, Position, q="ukraine")) == {first, second}
+
+    def test_no_matching_name_finds_nothing(self, admin_client: Client) -> None:
+        make_position(actor=make_actor(name="Ukraine"))
+
+        assert listed(admin_client, Position, q="atlantis") == []
 
     def test_every_word_typed_must_match(self, admin_client: Client) -> None:
         eu = make_actor(name="European Union", short_name="EU")
@@ -208,3 +225,20 @@ def test_a_lists_queries_do_not_grow_with_its_rows(
     add(10)
 
     assert queries() == few
+
+
+def test_a_later_page_holds_the_next_rows_in_the_lists_order(admin_client: Client) -> None:
+    # A page is found by its keys first, then read whole (CappedCountPaginator).
+    actor = make_actor(name="Ukraine")
+    start = datetime.date(2020, 1, 1)
+    for day in range(130):
+        make_position(
+            actor=actor, stated_on=start + datetime.timedelta(days=day), stated_on_precision="day"
+        )
+    everything = list(Position.objects.order_by("-stated_on", "id"))
+
+    response = admin_client.get(changelist(Position), {"p": 2})
+
+    page = response.context["cl"].result_list
+    assert list(page) == everything[100:]
+    assert list(response.context["cl"].paginator.page(1).object_list) == everything[:100]

@@ -107,3 +107,11 @@ def test_the_schema_is_intact_and_search_works_after_a_load(api_client: APIClien
     response = api_client.get(reverse("api:position-list"), {"q": "ceasefire"})
     assert response.status_code == 200
     assert response.json()["count"] > 0
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL's loader analyzes its tables")
+def test_sqlite_is_given_statistics_to_plan_with() -> None:
+    generate()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'responses_position'")
+        assert cursor.fetchone()[0] > 0

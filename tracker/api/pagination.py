@@ -81,6 +81,10 @@ def estimated_count(queryset: QuerySet) -> int | None:
 
 def count_rows(queryset: QuerySet) -> int:
     """Exact up to the limit, estimated above it (see the module's docstring)."""
+    if not uses_postgres(queryset):
+        # Without an estimate to give beyond the limit, a count that stopped
+        # there would only be followed by the whole count: count once.
+        return queryset.count()
     limit = exact_count_limit()
     if is_text_search(queryset):
         # Even a capped count of a common word's matches visits 20,001 rows
@@ -98,9 +102,7 @@ def count_rows(queryset: QuerySet) -> int:
     if exact <= limit:
         return exact
     estimate = estimated_count(queryset)
-    if estimate is None:
-        return queryset.count()
-    return max(estimate, limit + 1)
+    return queryset.count() if estimate is None else max(estimate, limit + 1)
 
 
 def encode_cursor(updated_at: datetime.datetime, pk: int) -> str:
