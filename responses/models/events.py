@@ -187,6 +187,11 @@ class Event(TimestampedModel):
             models.Index(fields=["title"], name="event_title_idx"),
             models.Index(fields=["kind"], name="event_kind_idx"),
             models.Index(fields=["country"], name="event_country_idx"),
+            # An actor's events in date order, by role (its timeline).
+            models.Index(
+                fields=["initiator", "occurred_on", "id"], name="event_initiator_occurred_idx"
+            ),
+            models.Index(fields=["target", "occurred_on", "id"], name="event_target_occurred_idx"),
         ]
 
     def __str__(self) -> str:

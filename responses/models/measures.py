@@ -191,6 +191,13 @@ class Measure(TimestampedModel):
             models.Index(fields=["kind", "announced_on"], name="measure_kind_announced_idx"),
             # The default order (latest first, then id); also serves announced_on ranges.
             models.Index(fields=["-announced_on", "id"], name="measure_announced_id_idx"),
+            # An actor's measures in date order, by role (its timeline).
+            models.Index(
+                fields=["actor", "announced_on", "id"], name="measure_actor_announced_idx"
+            ),
+            models.Index(
+                fields=["target", "announced_on", "id"], name="measure_target_announced_idx"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -128,7 +128,10 @@ class Position(TimestampedModel):
             models.Index(fields=["stance", "stated_on"], name="position_stance_stated_idx"),
             # The default order (latest first, then id); also serves stated_on ranges.
             models.Index(fields=["-stated_on", "id"], name="position_stated_id_idx"),
+            # An actor's positions, and those aimed at it, in date order: the
+            # first page of its timeline reads only what it shows.
             models.Index(fields=["actor", "stated_on"], name="position_actor_stated_idx"),
+            models.Index(fields=["target", "stated_on", "id"], name="position_target_stated_idx"),
             # An actor's positions of one stance, newest first: the page and its
             # count read only the matching entries (a busy actor has 100,000).
             models.Index(

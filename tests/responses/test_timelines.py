@@ -280,6 +280,36 @@ def test_an_event_is_listed_once_however_many_take_part(
     assert keys(body["results"]) == [("event", event.pk)]
 
 
+def test_records_in_several_roles_come_once_in_date_order(
+    alpha: Actor, beta: Actor, api_client: APIClient
+) -> None:
+    def day(number: int) -> dict[str, Any]:
+        return {"stated_on": datetime.date(2025, 1, number), "stated_on_precision": "day"}
+
+    aimed_at = make_position(actor=beta, target=alpha, **day(2))
+    took = make_position(actor=alpha, target=beta, **day(3))
+    earliest = make_position(actor=alpha, event=make_event(initiator=beta), **day(1))
+    targeted = make_event(
+        initiator=beta,
+        target=alpha,
+        occurred_on=datetime.date(2025, 1, 4),
+        occurred_on_precision="day",
+    )
+    targeted.participants.add(alpha, beta)
+    undated = make_position(actor=beta, target=alpha, stated_on=None, stated_on_precision="")
+
+    body = api_client.get(actor_timeline_url("alpha"), {"type": ["position", "event"]}).json()
+
+    assert keys(body["results"]) == [
+        key(earliest),
+        key(aimed_at),
+        key(took),
+        key(targeted),
+        key(undated),
+    ]
+    assert body["count"] == 5
+
+
 def test_a_conflicts_timeline_holds_its_events_and_what_they_prompted(
     api_client: APIClient,
 ) -> None:
@@ -497,9 +527,11 @@ def test_a_page_costs_the_same_queries_however_much_there_is(
     add_records(actor, conflict, copies)
     url = actor_timeline_url("busy") if timeline == "actor" else conflict_timeline_url("long-war")
 
-    # 1 the actor or conflict, 2-5 the count, kind by kind, 6 the page of the
-    # union, 7-10 the page's events, positions, measures and status changes.
-    with django_assert_max_num_queries(10):
+    # 1 the actor or conflict; for each part (each kind in each role: 9 for an
+    # actor, 4 for a conflict) its count, its dated rows and its undated rows;
+    # the page's events, positions, measures and status changes (4).
+    parts = 9 if timeline == "actor" else 4
+    with django_assert_max_num_queries(1 + 3 * parts + 4):
         response = api_client.get(url, {"limit": 500})
 
     assert response.status_code == 200
