@@ -245,12 +245,13 @@ def test_the_follow_through_page_charts_and_tables_the_apis_numbers(
 def test_the_follow_through_page_makes_as_many_queries_for_one_actor_as_for_many(
     client: Client, strike: Any, django_assert_num_queries: Any
 ) -> None:
-    # The API's three: the number of actors, one page of them, their statistics.
-    with django_assert_num_queries(3):
+    # The API's five: the number of actors, one page of them, their measures
+    # by status, the changes to adoption, the threats.
+    with django_assert_num_queries(5):
         page(client, "/follow-through/")
     for _ in range(25):
         make_status_change(measure=make_measure(), to=MeasureStatus.PROPOSED)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(5):
         assert "Actors 1–10 of 26" in page(client, "/follow-through/")
 
 
