@@ -190,7 +190,7 @@ API_EXACT_COUNT_LIMIT = env.int("API_EXACT_COUNT_LIMIT", default=20_000)
 FACETS_TIME_LIMIT = env.float("FACETS_TIME_LIMIT", default=0.25)
 # Seconds a list may spend counting the matches of q on SQLite (substrings, no
 # index); past it the count is null and the page still comes.
-SEARCH_COUNT_TIME_LIMIT = env.float("SEARCH_COUNT_TIME_LIMIT", default=0.2)
+SEARCH_COUNT_TIME_LIMIT = env.float("SEARCH_COUNT_TIME_LIMIT", default=0.1)
 # CSV exports one server process streams at once; one more is answered 503 with
 # Retry-After. A slow reader holds a thread (and a database connection) for as
 # long as it reads, so this must stay below gunicorn's threads
