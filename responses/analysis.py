@@ -160,7 +160,10 @@ def follow_through(measures: QuerySet[Measure]) -> list[dict[str, Any]]:
     for pk, actor, status, announced_on in threats.values_list(
         "pk", "actor", "status", "announced_on"
     ):
-        tallies[actor].add_threat(status, announced_on, pk in adopted_on, adopted_on.get(pk))
+        # Its own tally even if the count by status missed it: with replicas,
+        # or a commit between the reads, they may see different rows.
+        tally = tallies.setdefault(actor, _FollowThroughTally())
+        tally.add_threat(status, announced_on, pk in adopted_on, adopted_on.get(pk))
     return [tally.row(actor) for actor, tally in tallies.items()]
 
 

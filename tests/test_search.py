@@ -214,3 +214,15 @@ def test_facets_are_given_up_with_the_count(api_client: APIClient, settings: Any
 
     given_up = connection.vendor != "postgresql"
     assert body["facets"]["stance"]["timed_out"] is given_up
+
+
+def test_a_search_of_many_words_over_many_names_answers(api_client: APIClient) -> None:
+    # Named ids are kept to searches of a few words: each id is a bound value.
+    for number in range(30):
+        make_position(actor=make_actor(name=f"Alliance {number}"))
+    words = " ".join(["alliance"] * 50)
+
+    response = api_client.get(reverse("api:position-list"), {"q": words})
+
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == 30

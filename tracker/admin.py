@@ -22,7 +22,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from tracker.api.pagination import count_rows
 from tracker.imports import IMPORT_EXPORT_FORMATS
-from tracker.search import matching, search, search_terms, uses_postgres
+from tracker.search import LISTED_TERMS, matching, search, search_terms, uses_postgres
 
 
 class SlugListFilter(admin.FieldListFilter):
@@ -166,10 +166,12 @@ class LargeTableAdmin(admin.ModelAdmin):
             (path.lstrip("^=@"), LOOKUPS.get(path[0], "icontains"))
             for path in self.get_search_fields(request)
         ]
-        for term in search_terms(search_term):
+        terms = search_terms(search_term)
+        listed = len(terms) <= LISTED_TERMS
+        for term in terms:
             any_field = Q()
             for path, lookup in fields:
-                any_field |= matching(self.model, path, lookup, term)
+                any_field |= matching(self.model, path, lookup, term, listed)
             queryset = queryset.filter(any_field)
         return queryset, any(lookup_spawns_duplicates(self.opts, path) for path, lookup in fields)
 

@@ -117,18 +117,22 @@ def search_terms(text: str) -> list[str]:
     return [term for term in terms if term and not _PUNCTUATION_ONLY.match(term)] or [text]
 
 
-# Up to this many matching related records are named by their ids.
-LISTED_IDS = 1000
+# Up to this many matching related records are named by their ids, in a
+# search of up to this many words: every id is a bound value, and SQLite
+# allows 32,766 in a statement (fewer in older builds).
+LISTED_IDS = 500
+LISTED_TERMS = 3
 
 
-def matching(model: type[Model], path: str, lookup: str, term: str) -> Q:
+def matching(model: type[Model], path: str, lookup: str, term: str, listed: bool = True) -> Q:
     """Rows whose ``path`` matches ``term``; a related record's field is
     matched in its own, smaller table, so the database looks the matching ids
     up in the foreign key's index instead of joining every row.
 
     A few matches are read first and named by their ids: given a subquery,
     SQLite cannot tell one match from thousands, and may read a whole table
-    in the list's order to find none. Many are left to a subquery.
+    in the list's order to find none. Many are left to a subquery, and all
+    are when ``listed`` is false.
     """
     if "__" not in path:
         return Q(**{f"{path}__{lookup}": term})
@@ -136,7 +140,10 @@ def matching(model: type[Model], path: str, lookup: str, term: str) -> Q:
     related = model._meta.get_field(relation).related_model
     assert isinstance(related, type)
     assert issubclass(related, Model)
-    found = related._default_manager.filter(matching(related, rest, lookup, term)).values("pk")
+    condition = matching(related, rest, lookup, term, listed)
+    found = related._default_manager.filter(condition).values("pk")
+    if not listed:
+        return Q(**{f"{relation}__in": found})
     ids = [row["pk"] for row in found.order_by()[: LISTED_IDS + 1]]
     return Q(**{f"{relation}__in": ids if len(ids) <= LISTED_IDS else found})
 
@@ -160,9 +167,11 @@ def search(queryset: QuerySet, text: str) -> QuerySet:
         )
         return _with_a_last_key(matches)
     condition = Q()
-    for term in search_terms(text):
+    terms = search_terms(text)
+    listed = len(terms) <= LISTED_TERMS
+    for term in terms:
         any_field = Q()
         for path in document.paths():
-            any_field |= matching(queryset.model, path, "icontains", term)
+            any_field |= matching(queryset.model, path, "icontains", term, listed)
         condition &= any_field
     return _with_a_last_key(queryset.filter(condition))

@@ -363,6 +363,17 @@ def test_a_timeline_is_paged_with_limit_and_offset(
     assert last["previous"] == "http://testserver/api/v1/actors/alpha/timeline/?limit=4&offset=4"
 
 
+@pytest.mark.parametrize("offset", ["10001", "9223372036854775807"])
+def test_an_offset_too_far_back_is_refused_naming_it(
+    alpha_records: dict[str, Model], api_client: APIClient, offset: str
+) -> None:
+    response = api_client.get(actor_timeline_url("alpha"), {"offset": offset})
+
+    assert response.status_code == 400
+    assert "offset" in str(response.json())
+    assert "before or after" in str(response.json())
+
+
 def test_paging_keeps_the_filters_in_the_next_link(
     alpha_records: dict[str, Model], api_client: APIClient
 ) -> None:
