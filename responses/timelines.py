@@ -159,10 +159,12 @@ class Timeline:
         return list(itertools.islice(heapq.merge(*ordered, key=_timeline_order), end))
 
     def count(self) -> int:
-        """The items, counted kind by kind as lists count (exact up to a
-        limit, PostgreSQL's estimate above it): each count reads its own
-        table's indexes, where counting the union would read every item."""
-        return sum(count_rows(kind) for kind in self.kinds)
+        """The items, counted kind by kind: each count reads its own table's
+        indexes, where counting the union would read every item. As for a
+        text search, PostgreSQL's estimate is asked first and, where it is
+        above the limit, believed once a kind holds over a thousand items:
+        counting a busy actor's four kinds up to the limit reads 80,000 rows."""
+        return sum(count_rows(kind, estimate_first=True) for kind in self.kinds)
 
 
 def _combine(branches: Sequence[_Branch], filters: TimelineFilters) -> Timeline:

@@ -79,14 +79,18 @@ def estimated_count(queryset: QuerySet) -> int | None:
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
-def count_rows(queryset: QuerySet) -> int:
-    """Exact up to the limit, estimated above it (see the module's docstring)."""
+def count_rows(queryset: QuerySet, estimate_first: bool = False) -> int:
+    """Exact up to the limit, estimated above it (see the module's docstring).
+
+    ``estimate_first`` asks PostgreSQL's estimate before counting, as for a
+    text search (a timeline's kinds).
+    """
     if not uses_postgres(queryset):
         # Without an estimate to give beyond the limit, a count that stopped
         # there would only be followed by the whole count: count once.
         return queryset.count()
     limit = exact_count_limit()
-    if is_text_search(queryset):
+    if estimate_first or is_text_search(queryset):
         # Even a capped count of a common word's matches visits 20,001 rows
         # (the index names the rows, not whether they are visible), while the
         # planner's estimate of a text match comes from word frequencies: ask
