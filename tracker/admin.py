@@ -13,7 +13,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import lookup_spawns_duplicates
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -22,7 +22,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from tracker.api.pagination import count_rows
 from tracker.imports import IMPORT_EXPORT_FORMATS
-from tracker.search import LISTED_TERMS, matching, search, search_terms, uses_postgres
+from tracker.search import every_term_matches, search, uses_postgres
 
 
 class SlugListFilter(admin.FieldListFilter):
@@ -166,13 +166,7 @@ class LargeTableAdmin(admin.ModelAdmin):
             (path.lstrip("^=@"), LOOKUPS.get(path[0], "icontains"))
             for path in self.get_search_fields(request)
         ]
-        terms = search_terms(search_term)
-        listed = len(terms) <= LISTED_TERMS
-        for term in terms:
-            any_field = Q()
-            for path, lookup in fields:
-                any_field |= matching(self.model, path, lookup, term, listed)
-            queryset = queryset.filter(any_field)
+        queryset = queryset.filter(every_term_matches(self.model, fields, search_term))
         return queryset, any(lookup_spawns_duplicates(self.opts, path) for path, lookup in fields)
 
 

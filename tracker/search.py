@@ -148,6 +148,21 @@ def matching(model: type[Model], path: str, lookup: str, term: str, listed: bool
     return Q(**{f"{relation}__in": ids if len(ids) <= LISTED_IDS else found})
 
 
+def every_term_matches(model: type[Model], fields: list[tuple[str, str]], text: str) -> Q:
+    """Rows where each word (or quoted phrase) of ``text`` matches one of
+    ``fields`` (path and lookup). Matching ids are named only in a search of
+    a few words, so that the statement's bound values stay few."""
+    terms = search_terms(text)
+    listed = len(terms) <= LISTED_TERMS
+    condition = Q()
+    for term in terms:
+        any_field = Q()
+        for path, lookup in fields:
+            any_field |= matching(model, path, lookup, term, listed)
+        condition &= any_field
+    return condition
+
+
 def search(queryset: QuerySet, text: str) -> QuerySet:
     """Filter by ``text``; on PostgreSQL also offer ``relevance`` to order by.
 
@@ -166,12 +181,5 @@ def search(queryset: QuerySet, text: str) -> QuerySet:
             **{RELEVANCE: SearchRank(F("search_vector"), query)}
         )
         return _with_a_last_key(matches)
-    condition = Q()
-    terms = search_terms(text)
-    listed = len(terms) <= LISTED_TERMS
-    for term in terms:
-        any_field = Q()
-        for path in document.paths():
-            any_field |= matching(queryset.model, path, "icontains", term, listed)
-        condition &= any_field
-    return _with_a_last_key(queryset.filter(condition))
+    fields = [(path, "icontains") for path in document.paths()]
+    return _with_a_last_key(queryset.filter(every_term_matches(queryset.model, fields, text)))
