@@ -82,6 +82,25 @@ def test_json_lines_follow_the_filters(api_client: APIClient) -> None:
     assert {line["stance"] for line in json_lines(response)} == {"condemn"}
 
 
+@pytest.mark.parametrize("ordering", [None, "stated_on", "-stance"])
+def test_json_lines_come_in_the_lists_order(api_client: APIClient, ordering: str | None) -> None:
+    event = make_event()
+    for day, stance in zip([3, 1, 2, 1, 3, 2], ["condemn", "justify"] * 3, strict=True):
+        make_position(
+            event=event,
+            stance=stance,
+            stated_on=datetime.date(2024, 5, day),
+            stated_on_precision="day",
+        )
+    make_position(event=event)  # undated
+    params = {"ordering": ordering} if ordering else {}
+    listed = api_client.get(reverse("api:position-list"), params).json()["results"]
+    lines = json_lines(
+        api_client.get(reverse("api:position-export"), {**params, "format": "jsonl"})
+    )
+    assert [line["id"] for line in lines] == [record["id"] for record in listed]
+
+
 def test_a_bad_filter_is_one_json_line_naming_the_field(api_client: APIClient) -> None:
     response = api_client.get(
         reverse("api:position-export"), {"format": "jsonl", "stance": "applaud"}

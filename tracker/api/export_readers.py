@@ -17,6 +17,12 @@ time:
   backslash (JSON escapes every control character, so there is nothing
   else for it to escape).
 
+The JSON objects are made by ``row_to_json()`` in a query around the sorted
+rows: made before the sort, they would be sorted too, hundreds of megabytes
+on disk before the first row. A subquery with an ORDER BY is planned on its
+own (PostgreSQL does not merge it into the query around it), so its rows
+come out in its order.
+
 SQLite has no COPY: its query writes whole lines (``export_sql``), read here
 with the driver's ``fetchmany()``.
 """
@@ -29,7 +35,7 @@ from typing import TYPE_CHECKING
 from django.db import connections, transaction
 from django.db.models import QuerySet
 
-from tracker.api.export_sql import JsonObject, csv_cells_sql, lines_sql
+from tracker.api.export_sql import csv_cells_sql, json_values_sql
 
 if TYPE_CHECKING:
     from tracker.api.export import CsvColumn, CsvMany
@@ -48,9 +54,9 @@ def copied_csv(queryset: QuerySet, columns: Sequence[CsvColumn], many: Sequence[
 def copied_jsonl(
     queryset: QuerySet, columns: Sequence[CsvColumn], many: Sequence[CsvMany]
 ) -> Reader:
-    """A reader of the queryset's rows as JSON Lines."""
-    lines = lines_sql(JsonObject, queryset, columns, many)
-    return _copied(lines, "", _unescaped)
+    """A reader of the queryset's rows as JSON Lines, keyed by the CSV's headers."""
+    headers = [*(column.header for column in columns), *(column.header for column in many)]
+    return _copied(json_values_sql(queryset, columns, many), "", _unescaped, json_keys=headers)
 
 
 def fetched(lines: QuerySet) -> Reader:
@@ -78,7 +84,14 @@ def _unescaped(rows: list[memoryview]) -> bytes:
     return b"".join(rows).replace(b"\\\\", b"\\")
 
 
-def _copied(values: QuerySet, options: str, finish: Callable[[list[memoryview]], bytes]) -> Reader:
+def _copied(
+    values: QuerySet,
+    options: str,
+    finish: Callable[[list[memoryview]], bytes],
+    json_keys: Sequence[str] = (),
+) -> Reader:
+    """COPY of ``values``; with ``json_keys``, of each row as a JSON object with
+    those keys."""
     # Compiled now, for the database it will run on, so that Unsupported is raised here.
     sql, params = values.query.get_compiler(values.db).as_sql()
 
@@ -87,6 +100,9 @@ def _copied(values: QuerySet, options: str, finish: Callable[[list[memoryview]],
         # COPY takes no parameters: they are written into the statement
         # (compose_sql is PostgreSQL's, so unknown to the generic stubs).
         query = connection.ops.compose_sql(sql, params)  # type: ignore[attr-defined]
+        if json_keys:
+            names = ", ".join(connection.ops.quote_name(key) for key in json_keys)
+            query = f"SELECT row_to_json(exported) FROM ({query}) AS exported({names})"
         statement = f"COPY ({query}) TO STDOUT {options}"
         # A savepoint: a COPY left half-read is cancelled, which would leave a
         # surrounding transaction unusable; rolled back to it, it is not.

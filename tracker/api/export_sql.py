@@ -9,11 +9,13 @@ Python only joins lines:
   dates and times, an apostrophe before a formula, ``|`` between many values,
   RFC 4180 quoting, CRLF). Tests compare it with the Python path's lines,
   byte for byte, on both databases;
-- ``JsonLine``, an object keyed by the CSV's headers holding the values as
-  ``tracker.api.jsonl`` writes them (numbers, text, ISO dates and times,
-  lists for many values);
-- on PostgreSQL, ``CsvCell`` and ``CsvManyCell``: the CSV's cells one by one,
-  for COPY, whose CSV format quotes them (``tracker.api.export_readers``).
+- ``JsonLine`` (SQLite), an object keyed by the CSV's headers holding the
+  values as ``tracker.api.jsonl`` writes them (numbers, text, ISO dates and
+  times, lists for many values);
+- on PostgreSQL, the values one by one, for COPY (``tracker.api.export_readers``):
+  ``CsvCell`` and ``CsvManyCell``, the CSV's cells, which COPY's CSV format
+  quotes; ``JsonValue`` and ``JsonList``, the JSON's values, which
+  ``row_to_json()`` makes the object of after the rows are sorted.
 
 Only the column types below are written this way; a resource with another
 (JSON, say) is exported by the Python path.
@@ -57,7 +59,6 @@ class PostgreSQL:
     """How PostgreSQL writes the pieces of a line."""
 
     crlf = r"E'\r\n'"
-    newline = r"E'\n'"
 
     def first_code(self, sql: str) -> str:
         # The first character's code, without making a string of it as left() would.
@@ -92,10 +93,6 @@ class PostgreSQL:
     def json_list(self, value: str, source: str, where: str, order: str) -> str:
         """Those values as a JSON list ([] when there is none)."""
         return f"ARRAY(SELECT {value} FROM {source} WHERE {where} ORDER BY {order})"
-
-    def json_object(self, pairs: list[str]) -> str:
-        # Written with a space each side of the colon: valid JSON all the same.
-        return f"json_build_object({', '.join(pairs)})::text"
 
 
 class SQLite(PostgreSQL):
@@ -211,24 +208,17 @@ class CsvLine(_Line):
 
 
 class JsonLine(_Line):
-    """The row as a JSON object keyed by the CSV's headers, and a line feed."""
-
-    newline = True
+    """The row as a JSON object keyed by the CSV's headers, and a line feed (SQLite)."""
 
     def line(self, dialect: PostgreSQL, values: list[tuple[str, str]], many: list[_Many]) -> str:
+        if not isinstance(dialect, SQLite):
+            raise Unsupported("JSON lines other than SQLite's")
         headers = [column.header for column in self.columns]
         headers += [column.header for column in self.many]
         items = [_json_value(sql, kind, dialect) for sql, kind in values]
         items += [column.json_list(dialect) for column in many]
         pairs = [f"{_literal(header)}, {item}" for header, item in zip(headers, items, strict=True)]
-        line = dialect.json_object(pairs)
-        return f"{line} || {dialect.newline}" if self.newline else line
-
-
-class JsonObject(JsonLine):
-    """The row's JSON object without the line feed, which COPY writes itself."""
-
-    newline = False
+        return f"{dialect.json_object(pairs)} || {dialect.newline}"
 
 
 class CsvCell(Func):
@@ -250,8 +240,25 @@ class CsvCell(Func):
         return (f"NULLIF({cell}, '')" if kind in _TEXT else cell), []
 
 
-class CsvManyCell(Func):
-    """A many-valued column as COPY's CSV format takes it (see CsvCell)."""
+class JsonValue(Func):
+    """A value as the JSON of an export holds it (PostgreSQL): times as text,
+    in the form jsonl writes them; the rest as it is, which JSON types."""
+
+    output_field = TextField()
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]
+        if connection.vendor != "postgresql":
+            raise Unsupported(connection.vendor)
+        (value,) = self.get_source_expressions()
+        sql, params = compiler.compile(value)
+        if params:
+            raise Unsupported("a column with parameters")
+        kind = str(value.output_field.get_internal_type())
+        return _json_value(sql, kind, DIALECTS["postgresql"]), []
+
+
+class _ManyValue(Func):
+    """A many-valued column of the row, for COPY (PostgreSQL)."""
 
     output_field = TextField()
 
@@ -263,8 +270,24 @@ class CsvManyCell(Func):
         if connection.vendor != "postgresql":
             raise Unsupported(connection.vendor)
         pk, _ = compiler.compile(self.get_source_expressions()[0])
-        many = _Many(self.model, self.column, pk, connection.ops.quote_name)
-        return f"NULLIF({many.joined(DIALECTS['postgresql'], quoted=False)}, '')", []
+        return self.written(_Many(self.model, self.column, pk, connection.ops.quote_name)), []
+
+    def written(self, many: _Many) -> str:
+        raise NotImplementedError
+
+
+class CsvManyCell(_ManyValue):
+    """A many-valued column as COPY's CSV format takes it (see CsvCell)."""
+
+    def written(self, many: _Many) -> str:
+        return f"NULLIF({many.joined(DIALECTS['postgresql'], quoted=False)}, '')"
+
+
+class JsonList(_ManyValue):
+    """A many-valued column as a list, which row_to_json() writes as JSON's."""
+
+    def written(self, many: _Many) -> str:
+        return many.json_list(DIALECTS["postgresql"])
 
 
 def _literal(text: str) -> str:
@@ -347,4 +370,14 @@ def csv_cells_sql(
     return queryset.values_list(
         *(CsvCell(F(column.path)) for column in columns),
         *(CsvManyCell(queryset.model, column) for column in many),
+    )
+
+
+def json_values_sql(
+    queryset: QuerySet, columns: Sequence[CsvColumn], many: Sequence[CsvMany]
+) -> QuerySet:
+    """The queryset's rows as the values of its JSON objects (JsonValue), in its order."""
+    return queryset.values_list(
+        *(JsonValue(F(column.path)) for column in columns),
+        *(JsonList(queryset.model, column) for column in many),
     )
