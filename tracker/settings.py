@@ -148,6 +148,25 @@ def postgres_options(database: dict[str, Any]) -> None:
 
 
 postgres_options(DATABASES["default"])
+
+
+def sqlite_options(database: dict[str, Any]) -> None:
+    """Connection options for SQLite."""
+    if database["ENGINE"] != "django.db.backends.sqlite3":
+        return
+    # SQLite reads pages through its own small cache, one system call per page
+    # it lacks: a read that follows an index around a big table (an export in
+    # date order) spends a quarter of its time there. Mapped into memory, the
+    # file is read from the operating system's cache directly. The pages count
+    # in the process's resident memory but are the system's shared, reclaimable
+    # file cache, not memory the process allocates. SQLITE_MMAP_SIZE=0 turns
+    # it off.
+    mmap_size = env.int("SQLITE_MMAP_SIZE", default=1 << 30)
+    options = database.setdefault("OPTIONS", {})
+    options["init_command"] = f"PRAGMA mmap_size={mmap_size}"
+
+
+sqlite_options(DATABASES["default"])
 # Lets two test runs share one PostgreSQL server without dropping each other's database.
 if _test_suffix := env.str("TEST_DB_SUFFIX", default=""):
     DATABASES["default"]["TEST"] = {"NAME": f"test_tracker_{_test_suffix}"}

@@ -11,6 +11,7 @@ import csv
 import datetime
 import decimal
 import io
+import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -83,10 +84,9 @@ class _Line:
         return line
 
 
-def csv_lines(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
-    """The header and each row as CSV lines (CRLF-terminated, as RFC 4180 says)."""
+def csv_lines(rows: Iterable[Sequence[Any]]) -> Iterator[str]:
+    """Each row as a CSV line (CRLF-terminated, as RFC 4180 says)."""
     writer = csv.writer(_Line(), lineterminator="\r\n")
-    yield writer.writerow(header)
     for row in rows:
         yield writer.writerow([csv_cell(value) for value in row])
 
@@ -115,7 +115,5 @@ def csv_chunks(
 
 
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
-    buffer = io.StringIO()
-    for line in csv_lines(header, rows):
-        buffer.write(line)
-    return buffer.getvalue()
+    """The header and each row as CSV."""
+    return "".join(csv_lines(itertools.chain([header], rows)))

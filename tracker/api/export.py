@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -33,9 +33,9 @@ from rest_framework import renderers, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 
-from tracker.api.csv import CSV_CONTENT_TYPE, csv_chunks, csv_text
-from tracker.api.export_readers import copied_csv, copied_jsonl, fetched
-from tracker.api.export_sql import CsvLine, JsonLine, Unsupported, lines_sql
+from tracker.api.csv import CSV_CONTENT_TYPE, csv_chunks, csv_lines, csv_text
+from tracker.api.export_readers import copied_csv, copied_jsonl, fetched, separated
+from tracker.api.export_sql import JsonLine, SeparatedCells, Unsupported, lines_sql
 from tracker.api.jsonl import JSONL_CONTENT_TYPE, JsonLinesRenderer, jsonl_chunks
 from tracker.api.snapshot import Body, Rows, counted_in_one_snapshot
 from tracker.api.streams import EXPORT_STREAMS, SlotStreamingHttpResponse
@@ -147,21 +147,35 @@ def _shown(field: serializers.Field, record: Any) -> Any:
 
 
 def _lines_from_the_database(
-    line: type[CsvLine | JsonLine],
-    queryset: QuerySet,
-    columns: Sequence[CsvColumn],
-    many: Sequence[CsvMany],
+    jsonl: bool, queryset: QuerySet, columns: Sequence[CsvColumn], many: Sequence[CsvMany]
 ) -> Rows | None:
     """A reader of the rows as lines made by the database (see ``export_sql``
     and ``export_readers``), or None where the Python path must make them."""
     try:
         if connections[queryset.db].vendor == "postgresql":
-            copied = copied_csv if line is CsvLine else copied_jsonl
+            copied = copied_jsonl if jsonl else copied_csv
             return copied(queryset, columns, many)
-        return fetched(lines_sql(line, queryset, columns, many))
+        if jsonl:
+            return fetched(lines_sql(JsonLine, queryset, columns, many))
+        cells = lines_sql(SeparatedCells, queryset, columns, many)
+        return separated(cells, len(columns) + len(many), _csv_lines(queryset, columns, many))
     except (Unsupported, EmptyResultSet):
         # EmptyResultSet: a filter that can match nothing; Python reads no rows.
         return None
+
+
+def _csv_lines(
+    queryset: QuerySet, columns: Sequence[CsvColumn], many: Sequence[CsvMany]
+) -> Callable[[list[Any]], dict[Any, str]]:
+    """The CSV line of each record of ``queryset`` whose key is given, made by Python."""
+
+    def lines(keys: list[Any]) -> dict[Any, str]:
+        chosen = queryset.filter(pk__in=keys)
+        chunk = list(_values(chosen, columns))
+        rows = csv_lines(_rows(chosen, [chunk], many))
+        return {key: line for (key, *_), line in zip(chunk, rows, strict=True)}
+
+    return lines
 
 
 def _with_many(
@@ -303,7 +317,7 @@ class CsvExportMixin(viewsets.GenericViewSet):
         """What to read and how its chunks become the CSV's bytes."""
         extra = self.csv_extra()
         header = self.csv_header(extra)
-        lines = self.lines_from_the_database(CsvLine, queryset, extra)
+        lines = self.lines_from_the_database(False, queryset, extra)
         if lines is not None:
             first = csv_text(header, ()).encode()
             return lines, lambda chunks: itertools.chain([first], chunks)
@@ -315,7 +329,7 @@ class CsvExportMixin(viewsets.GenericViewSet):
     def export_jsonl(self, queryset: QuerySet) -> tuple[Rows, Body]:
         """What to read and how its chunks become JSON Lines: the CSV's columns."""
         extra = self.csv_extra()
-        lines = self.lines_from_the_database(JsonLine, queryset, extra)
+        lines = self.lines_from_the_database(True, queryset, extra)
         if lines is not None:
             return lines, iter
         many, header = self.csv_many, self.csv_header(extra)
@@ -324,9 +338,9 @@ class CsvExportMixin(viewsets.GenericViewSet):
         )
 
     def lines_from_the_database(
-        self, line: type[CsvLine | JsonLine], queryset: QuerySet, extra: Sequence[Any]
+        self, jsonl: bool, queryset: QuerySet, extra: Sequence[Any]
     ) -> Rows | None:
         # The database writes the declared columns; a serializer's own fields need Python.
         if extra:
             return None
-        return _lines_from_the_database(line, queryset, self.csv_columns, self.csv_many)
+        return _lines_from_the_database(jsonl, queryset, self.csv_columns, self.csv_many)

@@ -23,19 +23,26 @@ on disk before the first row. A subquery with an ORDER BY is planned on its
 own (PostgreSQL does not merge it into the query around it), so its rows
 come out in its order.
 
-SQLite has no COPY: its query writes whole lines (``export_sql``), read here
-with the driver's ``fetchmany()``.
+SQLite has no COPY: its query writes the lines (``export_sql``), read here
+with the driver's ``fetchmany()``. For CSV, the cells come unquoted between
+unit separators; a chunk becomes CSV by turning the separators into commas,
+once the rows that hold a comma, a quote or a line break (a few in a hundred,
+found with str's search, in C) have been quoted by ``csv.writer``. A row
+whose text holds a separator itself, which would be cut in the wrong places,
+is written by ``written_by_python`` instead.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable, Generator, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import connections, transaction
 from django.db.models import QuerySet
 
-from tracker.api.export_sql import csv_cells_sql, json_values_sql
+from tracker.api.export_sql import SEPARATOR, csv_cells_sql, json_values_sql
 
 if TYPE_CHECKING:
     from tracker.api.export import CsvColumn, CsvMany
@@ -60,14 +67,69 @@ def copied_jsonl(
 
 
 def fetched(lines: QuerySet) -> Reader:
-    """A reader of a queryset of lines (``export_sql.lines_sql``)."""
+    """A reader of a queryset of finished lines (``export_sql.lines_sql``)."""
+    return _fetched(lines, lambda rows: "".join([line for _, line in rows]).encode())
+
+
+def separated(
+    lines: QuerySet, width: int, written_by_python: Callable[[list[Any]], dict[Any, str]]
+) -> Reader:
+    """A reader of a queryset of ``SeparatedCells`` of ``width`` cells, as CSV
+    lines; ``written_by_python`` gives the CSV line of each of the keys it is
+    given."""
+    separators = width - 1
+
+    def finish(rows: list[tuple[Any, str]]) -> bytes:
+        lines = [line for _, line in rows]
+        # Inline rather than a function call a row: a million rows add up.
+        odd = [
+            number
+            for number, line in enumerate(lines)
+            if "," in line
+            or '"' in line
+            or "\n" in line
+            or "\r" in line
+            or line.count(SEPARATOR) != separators
+        ]
+        by_python = []
+        for number in odd:
+            cells = lines[number].split(SEPARATOR)
+            if len(cells) == width:
+                lines[number] = _quoted(cells)
+            else:
+                by_python.append(number)
+        if not by_python:
+            # No cell holds a separator: each one left is between two cells.
+            return ("\r\n".join(lines).replace(SEPARATOR, ",") + "\r\n").encode()
+        written = written_by_python([rows[number][0] for number in by_python])
+        for number in by_python:
+            lines[number] = written[rows[number][0]].removesuffix("\r\n")
+        done = set(odd)
+        return "".join(
+            (line if number in done else line.replace(SEPARATOR, ",")) + "\r\n"
+            for number, line in enumerate(lines)
+        ).encode()
+
+    return _fetched(lines, finish)
+
+
+def _quoted(cells: list[str]) -> str:
+    """The cells as csv.writer quotes them, without the line end."""
+    buffer = io.StringIO()
+    # With CRLF as its line end, csv.writer quotes a cell holding either (3.11
+    # looks for them there), as tracker.api.csv's lines do.
+    csv.writer(buffer, lineterminator="\r\n").writerow(cells)
+    return buffer.getvalue()[:-2]
+
+
+def _fetched(lines: QuerySet, finish: Callable[[list[Any]], bytes]) -> Reader:
     sql, params = lines.query.get_compiler(lines.db).as_sql()
 
     def read() -> Generator[bytes, None, None]:
         with connections[lines.db].cursor() as cursor:
             cursor.execute(sql, params)
             while rows := cursor.fetchmany(ROWS_PER_CHUNK):
-                yield "".join([line for (line,) in rows]).encode()
+                yield finish(rows)
 
     return read
 

@@ -2,13 +2,16 @@
 
 Building a million rows in Python (a tuple of values each, then each value as
 a cell, then the line) is the slowest part of an export (BENCHMARKS.md, "Full
-exports"). Here the query itself returns each row as its finished line, so
-Python only joins lines:
+exports"). Here the query itself returns each row as text that is all but
+the finished line, and Python only joins lines:
 
-- ``CsvLine``, with the rules of ``tracker.api.csv`` (empty for NULL, ISO
-  dates and times, an apostrophe before a formula, ``|`` between many values,
-  RFC 4180 quoting, CRLF). Tests compare it with the Python path's lines,
-  byte for byte, on both databases;
+- ``SeparatedCells`` (SQLite), the CSV's cells by the rules of
+  ``tracker.api.csv`` (empty for NULL, ISO dates and times, an apostrophe
+  before a formula, ``|`` between many values), unquoted, between U+001F
+  unit separators. Python quotes the few rows that need it
+  (``tracker.api.export_readers``): found with C's string search, as SQL
+  could only find them by a scan per cell that cost SQLite a third of its
+  time. Tests compare the lines with the Python path's, byte for byte;
 - ``JsonLine`` (SQLite), an object keyed by the CSV's headers holding the
   values as ``tracker.api.jsonl`` writes them (numbers, text, ISO dates and
   times, lists for many values);
@@ -58,16 +61,9 @@ class Unsupported(Exception):
 class PostgreSQL:
     """How PostgreSQL writes the pieces of a line."""
 
-    crlf = r"E'\r\n'"
-
     def first_code(self, sql: str) -> str:
         # The first character's code, without making a string of it as left() would.
         return f"ascii({sql})"
-
-    def needs_quotes(self, sql: str) -> str:
-        # Four strpos() cost half of one regular expression ('[",\r\n]').
-        found = [f"strpos({sql}, {char}) > 0" for char in ("','", "'\"'", r"E'\r'", r"E'\n'")]
-        return "(" + " OR ".join(found) + ")"
 
     def integer(self, sql: str) -> str:
         return f"({sql})::text"
@@ -100,14 +96,10 @@ class SQLite(PostgreSQL):
     a time as UTC ``YYYY-MM-DD HH:MM:SS[.ffffff]`` text (``str()`` of the naive
     time: microseconds only when not 0), so both are all but written already."""
 
-    crlf = "char(13, 10)"
     newline = "char(10)"
 
     def first_code(self, sql: str) -> str:
         return f"unicode({sql})"
-
-    def needs_quotes(self, sql: str) -> str:
-        return f"""{sql} GLOB '*[",' || char(13, 10) || ']*'"""
 
     def integer(self, sql: str) -> str:
         return f"CAST({sql} AS TEXT)"
@@ -143,11 +135,10 @@ def _text(sql: str, dialect: PostgreSQL) -> str:
     return f"CASE WHEN {first} IN ({_TRIGGERS}) THEN '''' || {sql} ELSE {sql} END"
 
 
-def _cell(sql: str, kind: str, dialect: PostgreSQL, quoted: bool = True) -> str:
-    """csv_cell of a value of this field type, as text (NULL stays NULL);
-    ``quoted=False`` leaves the quoting to PostgreSQL's COPY."""
+def _cell(sql: str, kind: str, dialect: PostgreSQL) -> str:
+    """csv_cell of a value of this field type, as text (NULL stays NULL), unquoted."""
     if kind in _TEXT:
-        return _quoted(sql, _text(sql, dialect), dialect) if quoted else _text(sql, dialect)
+        return _text(sql, dialect)
     if kind in _INTEGER:
         return dialect.integer(sql)
     if kind == "DateField":
@@ -155,19 +146,6 @@ def _cell(sql: str, kind: str, dialect: PostgreSQL, quoted: bool = True) -> str:
     if kind == "DateTimeField":
         return dialect.datetime(sql)
     raise Unsupported(kind)
-
-
-def _quoted(text: str, cell: str, dialect: PostgreSQL) -> str:
-    """csv.writer's minimal quoting of a text's cell: one with a comma, a quote
-    or a line break is quoted, its quotes doubled.
-
-    The text is tested rather than the cell, which holds the same characters
-    (or an apostrophe more), so that the cell is worked out once a row.
-    """
-    return (
-        f"CASE WHEN {dialect.needs_quotes(text)} "
-        f"""THEN '"' || replace({cell}, '"', '""') || '"' ELSE {cell} END"""
-    )
 
 
 class _Line(Func):
@@ -198,13 +176,23 @@ class _Line(Func):
         raise NotImplementedError
 
 
-class CsvLine(_Line):
-    """The row as its CSV line, CRLF included."""
+# Between the cells of SeparatedCells: a control character that text hardly
+# ever holds. A row whose text does hold one is written by Python instead.
+SEPARATOR = "\x1f"
+
+
+class SeparatedCells(_Line):
+    """The row's CSV cells, unquoted, between SEPARATORs, without a line end (SQLite)."""
 
     def line(self, dialect: PostgreSQL, values: list[tuple[str, str]], many: list[_Many]) -> str:
-        cells = [f"COALESCE({_cell(sql, kind, dialect)}, '')" for sql, kind in values]
-        cells += [f"COALESCE({column.joined(dialect)}, '')" for column in many]
-        return " || ',' || ".join(cells) + f" || {dialect.crlf}"
+        if not isinstance(dialect, SQLite):
+            raise Unsupported("separated cells other than SQLite's")
+        cells = [_cell(sql, kind, dialect) for sql, kind in values]
+        cells += [column.joined(dialect) for column in many]
+        # One printf() makes the line in one piece (|| makes a string per
+        # piece); it writes NULL as nothing, as csv.writer does.
+        template = _literal(SEPARATOR.join(["%s"] * len(cells)))
+        return f"printf({template}, {', '.join(cells)})"
 
 
 class JsonLine(_Line):
@@ -236,7 +224,7 @@ class CsvCell(Func):
         if params:
             raise Unsupported("a column with parameters")
         kind = str(value.output_field.get_internal_type())
-        cell = _cell(sql, kind, DIALECTS["postgresql"], quoted=False)
+        cell = _cell(sql, kind, DIALECTS["postgresql"])
         return (f"NULLIF({cell}, '')" if kind in _TEXT else cell), []
 
 
@@ -280,7 +268,7 @@ class CsvManyCell(_ManyValue):
     """A many-valued column as COPY's CSV format takes it (see CsvCell)."""
 
     def written(self, many: _Many) -> str:
-        return f"NULLIF({many.joined(DIALECTS['postgresql'], quoted=False)}, '')"
+        return f"NULLIF({many.joined(DIALECTS['postgresql'])}, '')"
 
 
 class JsonList(_ManyValue):
@@ -344,9 +332,9 @@ class _Many:
                 f" ON item.{quote(related.pk.column)} = link.{other}"
             )
 
-    def joined(self, dialect: PostgreSQL, quoted: bool = True) -> str:
+    def joined(self, dialect: PostgreSQL) -> str:
         """The values, each a cell, joined with ``|``."""
-        cell = _cell(self.value, self.kind, dialect, quoted)
+        cell = _cell(self.value, self.kind, dialect)
         return dialect.joined(cell, self.source, self.where, self.value)
 
     def json_list(self, dialect: PostgreSQL) -> str:
@@ -356,11 +344,10 @@ class _Many:
 def lines_sql(
     line: type[_Line], queryset: QuerySet, columns: Sequence[CsvColumn], many: Sequence[CsvMany]
 ) -> QuerySet:
-    """The queryset's rows as lines of ``line`` (CsvLine or JsonLine), in its
-    order; ``Unsupported`` (when compiled) for a database or a column type this
-    module does not write."""
-    made = line(queryset.model, columns, many)
-    return queryset.annotate(export_line=made).values_list("export_line", flat=True)
+    """The key and the line (``SeparatedCells`` or ``JsonLine``) of each of the
+    queryset's rows, in its order; ``Unsupported`` (when compiled) for a
+    database or a column type this module does not write."""
+    return queryset.values_list("pk", line(queryset.model, columns, many))
 
 
 def csv_cells_sql(
