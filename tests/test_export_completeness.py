@@ -117,6 +117,9 @@ def test_an_empty_export_says_zero(api_client: APIClient) -> None:
     assert response["X-Total-Count"] == "0"
     assert response["Content-Disposition"] == 'attachment; filename="sources-0-records.csv"'
     assert csv_rows(response) == []
+    as_jsonl = api_client.get(reverse("api:source-export"), {"format": "jsonl"})
+    assert as_jsonl["X-Total-Count"] == "0"
+    assert body(as_jsonl) == b""
 
 
 @pytest.mark.django_db(transaction=True)
