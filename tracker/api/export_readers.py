@@ -18,11 +18,8 @@ time:
   the field's length and the object's bytes as they are: the text format
   would double every backslash, one more pass over every byte on each side.
 
-The JSON objects are made by ``row_to_json()`` in a query around the sorted
-rows: made before the sort, they would be sorted too, hundreds of megabytes
-on disk before the first row. A subquery with an ORDER BY is planned on its
-own (PostgreSQL does not merge it into the query around it), so its rows
-come out in its order.
+The JSON objects are made by PostgreSQL, after the sort
+(``export_sql.JsonObjects``).
 
 SQLite has no COPY: its query writes the lines (``export_sql``), read here
 with the driver's ``fetchmany()``. For CSV, the cells come unquoted between
@@ -43,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import connections, transaction
 from django.db.models import QuerySet
 
-from tracker.api.export_sql import SEPARATOR, csv_cells_sql, json_values_sql
+from tracker.api.export_sql import SEPARATOR, JsonObjects, csv_cells_sql, json_values_sql
 
 if TYPE_CHECKING:
     from tracker.api.export import CsvColumn, CsvMany
@@ -63,9 +60,10 @@ def copied_jsonl(
     queryset: QuerySet, columns: Sequence[CsvColumn], many: Sequence[CsvMany]
 ) -> Reader:
     """A reader of the queryset's rows as JSON Lines, keyed by the CSV's headers."""
-    headers = [*(column.header for column in columns), *(column.header for column in many)]
-    values = json_values_sql(queryset, columns, many)
-    return _copied(values, "(FORMAT binary)", _json_lines, json_keys=headers)
+    quote = connections[queryset.db].ops.quote_name
+    objects = JsonObjects(queryset.model, columns, many, quote)
+    values = json_values_sql(queryset, columns)
+    return _copied(values, "(FORMAT binary)", _json_lines, objects.around)
 
 
 def fetched(lines: QuerySet) -> Reader:
@@ -164,10 +162,9 @@ def _copied(
     values: QuerySet,
     options: str,
     finish: Callable[[list[memoryview]], bytes],
-    json_keys: Sequence[str] = (),
+    around: Callable[[str], str] = str,
 ) -> Reader:
-    """COPY of ``values``; with ``json_keys``, of each row as a JSON object with
-    those keys."""
+    """COPY of ``values``, or of the query ``around`` makes around it."""
     # Compiled now, for the database it will run on, so that Unsupported is raised here.
     sql, params = values.query.get_compiler(values.db).as_sql()
 
@@ -175,10 +172,7 @@ def _copied(
         connection = connections[values.db]
         # COPY takes no parameters: they are written into the statement
         # (compose_sql is PostgreSQL's, so unknown to the generic stubs).
-        query = connection.ops.compose_sql(sql, params)  # type: ignore[attr-defined]
-        if json_keys:
-            names = ", ".join(connection.ops.quote_name(key) for key in json_keys)
-            query = f"SELECT row_to_json(exported) FROM ({query}) AS exported({names})"
+        query = around(connection.ops.compose_sql(sql, params))  # type: ignore[attr-defined]
         statement = f"COPY ({query}) TO STDOUT {options}"
         # A savepoint: a COPY left half-read is cancelled, which would leave a
         # surrounding transaction unusable; rolled back to it, it is not.

@@ -17,8 +17,8 @@ the finished line, and Python only joins lines:
   times, lists for many values);
 - on PostgreSQL, the values one by one, for COPY (``tracker.api.export_readers``):
   ``CsvCell`` and ``CsvManyCell``, the CSV's cells, which COPY's CSV format
-  quotes; ``JsonValue`` and ``JsonList``, the JSON's values, which
-  ``row_to_json()`` makes the object of after the rows are sorted.
+  quotes; ``JsonValue``, the JSON's values, which ``JsonObjects`` makes
+  objects of once the rows are sorted.
 
 Only the column types below are written this way; a resource with another
 (JSON, say) is exported by the Python path.
@@ -245,8 +245,8 @@ class JsonValue(Func):
         return _json_value(sql, kind, DIALECTS["postgresql"]), []
 
 
-class _ManyValue(Func):
-    """A many-valued column of the row, for COPY (PostgreSQL)."""
+class CsvManyCell(Func):
+    """A many-valued column as COPY's CSV format takes it (see CsvCell)."""
 
     output_field = TextField()
 
@@ -258,24 +258,8 @@ class _ManyValue(Func):
         if connection.vendor != "postgresql":
             raise Unsupported(connection.vendor)
         pk, _ = compiler.compile(self.get_source_expressions()[0])
-        return self.written(_Many(self.model, self.column, pk, connection.ops.quote_name)), []
-
-    def written(self, many: _Many) -> str:
-        raise NotImplementedError
-
-
-class CsvManyCell(_ManyValue):
-    """A many-valued column as COPY's CSV format takes it (see CsvCell)."""
-
-    def written(self, many: _Many) -> str:
-        return f"NULLIF({many.joined(DIALECTS['postgresql'])}, '')"
-
-
-class JsonList(_ManyValue):
-    """A many-valued column as a list, which row_to_json() writes as JSON's."""
-
-    def written(self, many: _Many) -> str:
-        return many.json_list(DIALECTS["postgresql"])
+        many = _Many(self.model, self.column, pk, connection.ops.quote_name)
+        return f"NULLIF({many.joined(DIALECTS['postgresql'])}, '')", []
 
 
 def _literal(text: str) -> str:
@@ -360,11 +344,44 @@ def csv_cells_sql(
     )
 
 
-def json_values_sql(
-    queryset: QuerySet, columns: Sequence[CsvColumn], many: Sequence[CsvMany]
-) -> QuerySet:
-    """The queryset's rows as the values of its JSON objects (JsonValue), in its order."""
-    return queryset.values_list(
-        *(JsonValue(F(column.path)) for column in columns),
-        *(JsonList(queryset.model, column) for column in many),
-    )
+def json_values_sql(queryset: QuerySet, columns: Sequence[CsvColumn]) -> QuerySet:
+    """The key and the flat values (JsonValue) of the queryset's rows, in its order."""
+    return queryset.values_list("pk", *(JsonValue(F(column.path)) for column in columns))
+
+
+class JsonObjects:
+    """The rows of ``json_values_sql`` as JSON objects keyed by the CSV's headers,
+    made by ``row_to_json()`` (PostgreSQL), in their order.
+
+    The objects are made in a query around the sorted rows: made before the
+    sort, they would be sorted too, hundreds of megabytes on disk before the
+    first row. The many-valued columns are looked up there too: a lookup per
+    row in the sorted query is work PostgreSQL leaves to one process, which
+    then takes on every other value of the row as well, where the rest of
+    the sorted query is shared among parallel workers. A subquery with an
+    ORDER BY is planned on its own (PostgreSQL does not merge it into the
+    query around it), so its rows come out in its order.
+    """
+
+    def __init__(
+        self,
+        model: type[Model],
+        columns: Sequence[CsvColumn],
+        many: Sequence[CsvMany],
+        quote: Callable[[str], str],
+    ) -> None:
+        postgresql = DIALECTS["postgresql"]
+        self.names = [quote(column.header) for column in columns]
+        lists = [
+            _Many(model, column, "sorted.export_key", quote).json_list(postgresql)
+            + f" AS {quote(column.header)}"
+            for column in many
+        ]
+        self.selected = ", ".join([*(f"sorted.{name}" for name in self.names), *lists])
+
+    def around(self, values: str) -> str:
+        """The query of the objects of ``values``, ``json_values_sql`` compiled."""
+        return (
+            f"SELECT row_to_json(exported) FROM (SELECT {self.selected} "
+            f"FROM ({values}) AS sorted(export_key, {', '.join(self.names)})) AS exported"
+        )
