@@ -101,6 +101,30 @@ def test_json_lines_come_in_the_lists_order(api_client: APIClient, ordering: str
     assert [line["id"] for line in lines] == [record["id"] for record in listed]
 
 
+@pytest.mark.parametrize("rows_per_chunk", [1, 2, 3])
+def test_chunks_of_any_size_make_the_rows_python_makes(
+    api_client: APIClient, monkeypatch: pytest.MonkeyPatch, rows_per_chunk: int
+) -> None:
+    # Seven rows, some whose text holds SQLite's cell separator (written by
+    # Python), some with a comma (quoted), in chunks that end anywhere: after
+    # PostgreSQL's binary header, before its end mark, between special rows.
+    event = make_event()
+    for number in range(7):
+        quote = "sep\x1fhere" if number % 3 == 0 else f"plain {number}, war"
+        make_position(event=event, quote=quote, summary="war")
+    url = reverse("api:position-export")
+    monkeypatch.setattr("tracker.api.export_readers.ROWS_PER_CHUNK", rows_per_chunk)
+    for params in ({}, {"q": "war"}, {"ordering": "-stance"}):
+        made = [body(api_client.get(url, {**params, "format": name})) for name in ("csv", "jsonl")]
+        with monkeypatch.context() as python_only:
+            python_only.setattr("tracker.api.export._lines_from_the_database", lambda *args: None)
+            by_python = [
+                body(api_client.get(url, {**params, "format": name})) for name in ("csv", "jsonl")
+            ]
+        assert made == by_python
+        assert made[0].count(b"\r\n") == len(made[1].splitlines()) + 1 == 8
+
+
 def test_a_bad_filter_is_one_json_line_naming_the_field(api_client: APIClient) -> None:
     response = api_client.get(
         reverse("api:position-export"), {"format": "jsonl", "stance": "applaud"}

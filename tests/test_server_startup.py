@@ -119,3 +119,19 @@ def test_the_key_the_refusal_suggests_is_accepted_and_safe_in_an_env_file() -> N
     assert re.fullmatch(r"[A-Za-z0-9_-]{50,}", key)
     accepted = run_python("import django; django.setup()", SECRET_KEY=key)
     assert accepted.returncode == 0, accepted.stderr
+
+
+def test_sqlite_maps_its_file_after_the_pragmas_the_url_sets(tmp_path: Path) -> None:
+    code = (
+        "import django; django.setup()\n"
+        "from django.db import connection\n"
+        "with connection.cursor() as cursor:\n"
+        "    for pragma in ('journal_mode', 'mmap_size'):\n"
+        "        cursor.execute(f'PRAGMA {pragma}')\n"
+        "        print(cursor.fetchone()[0])\n"
+    )
+    url = f"sqlite:///{tmp_path / 'db.sqlite3'}?init_command=PRAGMA%20journal_mode%3DWAL"
+    mapped = run_python(code, DEBUG="true", DATABASE_URL=url)
+    assert mapped.stdout.split() == ["wal", str(1 << 30)], mapped.stderr
+    unmapped = run_python(code, DEBUG="true", DATABASE_URL=url, SQLITE_MMAP_SIZE="0")
+    assert unmapped.stdout.split() == ["wal", "0"], unmapped.stderr

@@ -84,9 +84,18 @@ class _Line:
         return line
 
 
+def line_writer() -> Any:
+    """A csv.writer whose writerow() returns the line, CRLF-terminated (RFC 4180).
+
+    With CRLF as its line end, csv.writer quotes a cell holding either: Python
+    3.11 looks for them there.
+    """
+    return csv.writer(_Line(), lineterminator="\r\n")
+
+
 def csv_lines(rows: Iterable[Sequence[Any]]) -> Iterator[str]:
-    """Each row as a CSV line (CRLF-terminated, as RFC 4180 says)."""
-    writer = csv.writer(_Line(), lineterminator="\r\n")
+    """Each row as a CSV line."""
+    writer = line_writer()
     for row in rows:
         yield writer.writerow([csv_cell(value) for value in row])
 

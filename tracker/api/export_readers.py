@@ -32,14 +32,13 @@ is written by ``written_by_python`` instead.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Generator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.db import connections, transaction
 from django.db.models import QuerySet
 
+from tracker.api.csv import line_writer
 from tracker.api.export_sql import SEPARATOR, JsonObjects, csv_cells_sql, json_values_sql
 
 if TYPE_CHECKING:
@@ -92,10 +91,11 @@ def separated(
             or line.count(SEPARATOR) != separators
         ]
         by_python = []
+        writer = line_writer()
         for number in odd:
             cells = lines[number].split(SEPARATOR)
             if len(cells) == width:
-                lines[number] = _quoted(cells)
+                lines[number] = writer.writerow(cells).removesuffix("\r\n")
             else:
                 by_python.append(number)
         if not by_python:
@@ -111,15 +111,6 @@ def separated(
         ).encode()
 
     return _fetched(lines, finish)
-
-
-def _quoted(cells: list[str]) -> str:
-    """The cells as csv.writer quotes them, without the line end."""
-    buffer = io.StringIO()
-    # With CRLF as its line end, csv.writer quotes a cell holding either (3.11
-    # looks for them there), as tracker.api.csv's lines do.
-    csv.writer(buffer, lineterminator="\r\n").writerow(cells)
-    return buffer.getvalue()[:-2]
 
 
 def _fetched(lines: QuerySet, finish: Callable[[list[Any]], bytes]) -> Reader:
@@ -187,7 +178,8 @@ def _copied(
                 if len(rows) == ROWS_PER_CHUNK:
                     yield finish(rows)
                     rows.clear()
-            if rows:
-                yield finish(rows)
+            # Only COPY's end, in the binary format, can leave nothing to send.
+            if rows and (data := finish(rows)):
+                yield data
 
     return read

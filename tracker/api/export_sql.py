@@ -209,10 +209,8 @@ class JsonLine(_Line):
         return f"{dialect.json_object(pairs)} || {dialect.newline}"
 
 
-class CsvCell(Func):
-    """A value as COPY's CSV format (PostgreSQL) takes it: csv_cell's text,
-    quoted by COPY. An empty text is NULL here: COPY quotes an empty text to
-    tell it from NULL, and csv.writer writes both as nothing."""
+class _Value(Func):
+    """A column's value as an export writes it, for COPY (PostgreSQL)."""
 
     output_field = TextField()
 
@@ -223,26 +221,28 @@ class CsvCell(Func):
         sql, params = compiler.compile(value)
         if params:
             raise Unsupported("a column with parameters")
-        kind = str(value.output_field.get_internal_type())
+        return self.written(sql, str(value.output_field.get_internal_type())), []
+
+    def written(self, sql: str, kind: str) -> str:
+        raise NotImplementedError
+
+
+class CsvCell(_Value):
+    """A value as COPY's CSV format takes it: csv_cell's text, quoted by COPY.
+    An empty text is NULL here: COPY quotes an empty text to tell it from
+    NULL, and csv.writer writes both as nothing."""
+
+    def written(self, sql: str, kind: str) -> str:
         cell = _cell(sql, kind, DIALECTS["postgresql"])
-        return (f"NULLIF({cell}, '')" if kind in _TEXT else cell), []
+        return f"NULLIF({cell}, '')" if kind in _TEXT else cell
 
 
-class JsonValue(Func):
-    """A value as the JSON of an export holds it (PostgreSQL): times as text,
-    in the form jsonl writes them; the rest as it is, which JSON types."""
+class JsonValue(_Value):
+    """A value as the JSON of an export holds it: times as text, in the form
+    jsonl writes them; the rest as it is, which JSON types."""
 
-    output_field = TextField()
-
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]
-        if connection.vendor != "postgresql":
-            raise Unsupported(connection.vendor)
-        (value,) = self.get_source_expressions()
-        sql, params = compiler.compile(value)
-        if params:
-            raise Unsupported("a column with parameters")
-        kind = str(value.output_field.get_internal_type())
-        return _json_value(sql, kind, DIALECTS["postgresql"]), []
+    def written(self, sql: str, kind: str) -> str:
+        return _json_value(sql, kind, DIALECTS["postgresql"])
 
 
 class CsvManyCell(Func):
