@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import orjson
 import pytest
 
 from tests.production import free_port, manage, ready_to_serve, serving
@@ -23,9 +24,9 @@ EXPORT = "/api/v1/positions/export/"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, int]]:
-    """A gunicorn master and its one worker, timeout one second, over a database
-    of ten thousand positions: (port, master's pid)."""
+def environment(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Production settings for one gunicorn worker, timeout one second, over an
+    SQLite database of ten thousand positions."""
     environment = {
         **ready_to_serve(tmp_path_factory.mktemp("gunicorn")),
         "ALLOWED_HOSTS": "127.0.0.1",
@@ -36,6 +37,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, int]
     }
     generated = manage("generate_data", "--scale", "small", **environment)
     assert generated.returncode == 0, generated.stderr
+    return environment
+
+
+@pytest.fixture(scope="module")
+def server(environment: dict[str, str]) -> Iterator[tuple[int, int]]:
+    """The gunicorn master and its worker: (port, master's pid)."""
     with serving(environment) as process:
         yield int(environment["PORT"]), process.pid
 
@@ -86,6 +93,31 @@ def test_json_lines_arrive_whole_too(server: tuple[int, int]) -> None:
     assert response.getheader("Content-Type") == "application/jsonl"
     lines = response.read().splitlines()
     assert len(lines) == int(response.getheader("X-Total-Count", "-1")) == POSITIONS
+
+
+def test_a_write_during_an_export_neither_waits_for_it_nor_shows_in_it(
+    server: tuple[int, int], environment: dict[str, str]
+) -> None:
+    # The export reads in one transaction for as long as its client takes; in
+    # SQLite's default journal that held every write back until it failed.
+    # JSON Lines, twice the CSV's size: more than the socket's buffers hold,
+    # so the server is still reading rows when the write comes.
+    port, _ = server
+    response = start_export(port, "?format=jsonl")
+    announced = int(response.getheader("X-Total-Count", "-1"))
+    received = response.read(64 * 1024)
+    edit = (
+        "from responses.models import Position\n"
+        "Position.objects.filter(pk__lte=10).update(summary='Written during the export')\n"
+    )
+    written = manage("shell", "-c", edit, **environment)
+    assert written.returncode == 0, written.stderr
+    received += response.read()
+    summaries = [orjson.loads(line)["summary"] for line in received.splitlines()]
+    assert len(summaries) == announced == POSITIONS
+    assert "Written during the export" not in summaries
+    again = start_export(port, "?format=jsonl").read().splitlines()
+    assert sum(orjson.loads(line)["summary"] == "Written during the export" for line in again) == 10
 
 
 def test_a_worker_killed_mid_export_leaves_a_body_that_is_visibly_cut(

@@ -121,7 +121,7 @@ def test_the_key_the_refusal_suggests_is_accepted_and_safe_in_an_env_file() -> N
     assert accepted.returncode == 0, accepted.stderr
 
 
-def test_sqlite_maps_its_file_after_the_pragmas_the_url_sets(tmp_path: Path) -> None:
+def test_sqlite_logs_ahead_and_maps_its_file_unless_told_otherwise(tmp_path: Path) -> None:
     code = (
         "import django; django.setup()\n"
         "from django.db import connection\n"
@@ -130,8 +130,14 @@ def test_sqlite_maps_its_file_after_the_pragmas_the_url_sets(tmp_path: Path) -> 
         "        cursor.execute(f'PRAGMA {pragma}')\n"
         "        print(cursor.fetchone()[0])\n"
     )
-    url = f"sqlite:///{tmp_path / 'db.sqlite3'}?init_command=PRAGMA%20journal_mode%3DWAL"
-    mapped = run_python(code, DEBUG="true", DATABASE_URL=url)
-    assert mapped.stdout.split() == ["wal", str(1 << 30)], mapped.stderr
-    unmapped = run_python(code, DEBUG="true", DATABASE_URL=url, SQLITE_MMAP_SIZE="0")
-    assert unmapped.stdout.split() == ["wal", "0"], unmapped.stderr
+
+    def pragmas(url: str, **env: str) -> list[str]:
+        started = run_python(code, DEBUG="true", DATABASE_URL=url, **env)
+        assert started.returncode == 0, started.stderr
+        return started.stdout.split()
+
+    assert pragmas(f"sqlite:///{tmp_path / 'a.sqlite3'}") == ["wal", str(1 << 30)]
+    assert pragmas(f"sqlite:///{tmp_path / 'b.sqlite3'}", SQLITE_MMAP_SIZE="0") == ["wal", "0"]
+    # The URL's own pragmas come last, so they win.
+    told = f"sqlite:///{tmp_path / 'c.sqlite3'}?init_command=PRAGMA%20journal_mode%3DDELETE"
+    assert pragmas(told) == ["delete", str(1 << 30)]

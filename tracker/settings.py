@@ -154,6 +154,13 @@ def sqlite_options(database: dict[str, Any]) -> None:
     """Connection options for SQLite."""
     if database["ENGINE"] != "django.db.backends.sqlite3":
         return
+    # Write-ahead logging: a reader keeps its snapshot while writers commit. In
+    # SQLite's default journal a read transaction blocks every commit until it
+    # ends, and an export reads in one transaction for as long as its client
+    # takes: each write meanwhile failed after the 5 s busy timeout (a 503).
+    # The mode is kept in the file; SQLITE_JOURNAL_MODE=delete goes back to
+    # the default (on a file system without shared memory, say).
+    journal_mode = env.str("SQLITE_JOURNAL_MODE", default="wal")
     # SQLite reads pages through its own small cache, one system call per page
     # it lacks: a read that follows an index around a big table (an export in
     # date order) spends up to a third of its time there. Mapped into memory,
@@ -163,8 +170,13 @@ def sqlite_options(database: dict[str, Any]) -> None:
     # SQLITE_MMAP_SIZE=0 turns it off.
     mmap_size = env.int("SQLITE_MMAP_SIZE", default=1 << 30)
     options = database.setdefault("OPTIONS", {})
-    # After any init_command DATABASE_URL gives (Django runs each statement).
-    commands = [options.get("init_command", ""), f"PRAGMA mmap_size={mmap_size}"]
+    # Before any init_command DATABASE_URL gives, which thus has the last word
+    # (Django runs each statement).
+    commands = [
+        f"PRAGMA journal_mode={journal_mode}",
+        f"PRAGMA mmap_size={mmap_size}",
+        options.get("init_command", ""),
+    ]
     options["init_command"] = ";".join(command for command in commands if command)
 
 
