@@ -127,26 +127,13 @@ QUERY_ERROR_CODES = {
 }
 
 
-# Each kind, in each role, reads up to the end of the page asked for: further
-# back, a date bound (before, after) says where to start.
-MAX_OFFSET = 10_000
-
-
 class TimelinePagination(LimitOffsetPagination):
     """Pages of a timeline's rows, counted kind by kind (``Timeline.count``)."""
 
-    def get_offset(self, request: Request) -> int:
-        offset = super().get_offset(request)
-        if offset > MAX_OFFSET:
-            raise serializers.ValidationError(
-                {
-                    "offset": [
-                        f"Must be at most {MAX_OFFSET}: narrow the timeline with "
-                        "before or after instead."
-                    ]
-                }
-            )
-        return offset
+    # Each kind, in each role, reads up to the end of the page asked for:
+    # further back, a date bound (before, after) says where to start.
+    max_offset = 10_000
+    max_offset_advice = ": narrow the timeline with before or after instead"
 
     def paginate_timeline(self, timeline: Timeline, request: Request, view: Any) -> list[Any]:
         self.timeline = timeline

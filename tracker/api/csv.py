@@ -11,7 +11,6 @@ import csv
 import datetime
 import decimal
 import io
-import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -124,5 +123,5 @@ def csv_chunks(
 
 
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
-    """The header and each row as CSV."""
-    return "".join(csv_lines(itertools.chain([header], rows)))
+    """The header, as it is, and each row as CSV."""
+    return line_writer().writerow(header) + "".join(csv_lines(rows))

@@ -35,7 +35,7 @@ from rest_framework.request import Request
 
 from tracker.api.csv import CSV_CONTENT_TYPE, csv_chunks, csv_lines, csv_text
 from tracker.api.export_readers import copied_csv, copied_jsonl, fetched, separated
-from tracker.api.export_sql import JsonLine, SeparatedCells, Unsupported, lines_sql
+from tracker.api.export_sql import Unsupported, json_lines_sql, separated_cells_sql
 from tracker.api.jsonl import JSONL_CONTENT_TYPE, JsonLinesRenderer, jsonl_chunks
 from tracker.api.snapshot import Body, Rows, counted_in_one_snapshot
 from tracker.api.streams import EXPORT_STREAMS, SlotStreamingHttpResponse
@@ -156,8 +156,8 @@ def _lines_from_the_database(
             copied = copied_jsonl if jsonl else copied_csv
             return copied(queryset, columns, many)
         if jsonl:
-            return fetched(lines_sql(JsonLine, queryset, columns, many))
-        cells = lines_sql(SeparatedCells, queryset, columns, many)
+            return fetched(json_lines_sql(queryset, columns, many))
+        cells = separated_cells_sql(queryset, columns, many)
         return separated(cells, len(columns) + len(many), _csv_lines(queryset, columns, many))
     except (Unsupported, EmptyResultSet):
         # EmptyResultSet: a filter that can match nothing; Python reads no rows.
@@ -317,7 +317,7 @@ class CsvExportMixin(viewsets.GenericViewSet):
         """What to read and how its chunks become the CSV's bytes."""
         extra = self.csv_extra()
         header = self.csv_header(extra)
-        lines = self.lines_from_the_database(False, queryset, extra)
+        lines = self.lines_from_the_database(queryset, extra, jsonl=False)
         if lines is not None:
             first = csv_text(header, ()).encode()
             return lines, lambda chunks: itertools.chain([first], chunks)
@@ -329,7 +329,7 @@ class CsvExportMixin(viewsets.GenericViewSet):
     def export_jsonl(self, queryset: QuerySet) -> tuple[Rows, Body]:
         """What to read and how its chunks become JSON Lines: the CSV's columns."""
         extra = self.csv_extra()
-        lines = self.lines_from_the_database(True, queryset, extra)
+        lines = self.lines_from_the_database(queryset, extra, jsonl=True)
         if lines is not None:
             return lines, iter
         many, header = self.csv_many, self.csv_header(extra)
@@ -338,7 +338,7 @@ class CsvExportMixin(viewsets.GenericViewSet):
         )
 
     def lines_from_the_database(
-        self, jsonl: bool, queryset: QuerySet, extra: Sequence[Any]
+        self, queryset: QuerySet, extra: Sequence[Any], *, jsonl: bool
     ) -> Rows | None:
         # The database writes the declared columns; a serializer's own fields need Python.
         if extra:

@@ -66,14 +66,14 @@ def copied_jsonl(
 
 
 def fetched(lines: QuerySet) -> Reader:
-    """A reader of a queryset of finished lines (``export_sql.lines_sql``)."""
-    return _fetched(lines, lambda rows: "".join([line for _, line in rows]).encode())
+    """A reader of a queryset of finished lines (``export_sql.json_lines_sql``)."""
+    return _fetched(lines, lambda rows: "".join([line for (line,) in rows]).encode())
 
 
 def separated(
     lines: QuerySet, width: int, written_by_python: Callable[[list[Any]], dict[Any, str]]
 ) -> Reader:
-    """A reader of a queryset of ``SeparatedCells`` of ``width`` cells, as CSV
+    """A reader of ``export_sql.separated_cells_sql``, rows of ``width`` cells, as CSV
     lines; ``written_by_python`` gives the CSV line of each of the keys it is
     given."""
     separators = width - 1

@@ -126,7 +126,7 @@ class SQLite(PostgreSQL):
         return f"json_object({', '.join(pairs)})"
 
 
-DIALECTS = {"postgresql": PostgreSQL(), "sqlite": SQLite()}
+POSTGRESQL, SQLITE = PostgreSQL(), SQLite()
 
 
 def _text(sql: str, dialect: PostgreSQL) -> str:
@@ -160,9 +160,10 @@ class _Line(Func):
         super().__init__(F("pk"), *(F(column.path) for column in columns))
 
     def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> Any:  # type: ignore[override]
-        dialect = DIALECTS.get(connection.vendor)
-        if dialect is None:
+        # PostgreSQL's exports come through COPY, from the values one by one.
+        if connection.vendor != "sqlite":
             raise Unsupported(connection.vendor)
+        dialect = SQLITE
         expressions = self.get_source_expressions()
         compiled = [compiler.compile(expression) for expression in expressions]
         if any(params for _, params in compiled):
@@ -172,7 +173,7 @@ class _Line(Func):
         many = [_Many(self.model, column, pk, connection.ops.quote_name) for column in self.many]
         return self.line(dialect, list(zip(values, kinds, strict=True)), many), []
 
-    def line(self, dialect: PostgreSQL, values: list[tuple[str, str]], many: list[_Many]) -> str:
+    def line(self, dialect: SQLite, values: list[tuple[str, str]], many: list[_Many]) -> str:
         raise NotImplementedError
 
 
@@ -184,9 +185,7 @@ SEPARATOR = "\x1f"
 class SeparatedCells(_Line):
     """The row's CSV cells, unquoted, between SEPARATORs, without a line end (SQLite)."""
 
-    def line(self, dialect: PostgreSQL, values: list[tuple[str, str]], many: list[_Many]) -> str:
-        if not isinstance(dialect, SQLite):
-            raise Unsupported("separated cells other than SQLite's")
+    def line(self, dialect: SQLite, values: list[tuple[str, str]], many: list[_Many]) -> str:
         cells = [_cell(sql, kind, dialect) for sql, kind in values]
         cells += [column.joined(dialect) for column in many]
         # One printf() makes the line in one piece (|| makes a string per
@@ -198,9 +197,7 @@ class SeparatedCells(_Line):
 class JsonLine(_Line):
     """The row as a JSON object keyed by the CSV's headers, and a line feed (SQLite)."""
 
-    def line(self, dialect: PostgreSQL, values: list[tuple[str, str]], many: list[_Many]) -> str:
-        if not isinstance(dialect, SQLite):
-            raise Unsupported("JSON lines other than SQLite's")
+    def line(self, dialect: SQLite, values: list[tuple[str, str]], many: list[_Many]) -> str:
         headers = [column.header for column in self.columns]
         headers += [column.header for column in self.many]
         items = [_json_value(sql, kind, dialect) for sql, kind in values]
@@ -233,7 +230,7 @@ class CsvCell(_Value):
     NULL, and csv.writer writes both as nothing."""
 
     def written(self, sql: str, kind: str) -> str:
-        cell = _cell(sql, kind, DIALECTS["postgresql"])
+        cell = _cell(sql, kind, POSTGRESQL)
         return f"NULLIF({cell}, '')" if kind in _TEXT else cell
 
 
@@ -242,7 +239,7 @@ class JsonValue(_Value):
     jsonl writes them; the rest as it is, which JSON types."""
 
     def written(self, sql: str, kind: str) -> str:
-        return _json_value(sql, kind, DIALECTS["postgresql"])
+        return _json_value(sql, kind, POSTGRESQL)
 
 
 class CsvManyCell(Func):
@@ -259,7 +256,7 @@ class CsvManyCell(Func):
             raise Unsupported(connection.vendor)
         pk, _ = compiler.compile(self.get_source_expressions()[0])
         many = _Many(self.model, self.column, pk, connection.ops.quote_name)
-        return f"NULLIF({many.joined(DIALECTS['postgresql'])}, '')", []
+        return f"NULLIF({many.joined(POSTGRESQL)}, '')", []
 
 
 def _literal(text: str) -> str:
@@ -325,13 +322,20 @@ class _Many:
         return dialect.json_list(self.value, self.source, self.where, self.value)
 
 
-def lines_sql(
-    line: type[_Line], queryset: QuerySet, columns: Sequence[CsvColumn], many: Sequence[CsvMany]
+def json_lines_sql(
+    queryset: QuerySet, columns: Sequence[CsvColumn], many: Sequence[CsvMany]
 ) -> QuerySet:
-    """The key and the line (``SeparatedCells`` or ``JsonLine``) of each of the
-    queryset's rows, in its order; ``Unsupported`` (when compiled) for a
-    database or a column type this module does not write."""
-    return queryset.values_list("pk", line(queryset.model, columns, many))
+    """The queryset's rows as ``JsonLine``s, in its order; ``Unsupported`` (when
+    compiled) for a database or a column type this module does not write."""
+    return queryset.values_list(JsonLine(queryset.model, columns, many))
+
+
+def separated_cells_sql(
+    queryset: QuerySet, columns: Sequence[CsvColumn], many: Sequence[CsvMany]
+) -> QuerySet:
+    """The key and the ``SeparatedCells`` of each of the queryset's rows, in its
+    order; ``Unsupported`` as for ``json_lines_sql``."""
+    return queryset.values_list("pk", SeparatedCells(queryset.model, columns, many))
 
 
 def csv_cells_sql(
@@ -370,10 +374,9 @@ class JsonObjects:
         many: Sequence[CsvMany],
         quote: Callable[[str], str],
     ) -> None:
-        postgresql = DIALECTS["postgresql"]
         self.names = [quote(column.header) for column in columns]
         lists = [
-            _Many(model, column, "sorted.export_key", quote).json_list(postgresql)
+            _Many(model, column, "sorted.export_key", quote).json_list(POSTGRESQL)
             + f" AS {quote(column.header)}"
             for column in many
         ]

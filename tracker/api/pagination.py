@@ -49,16 +49,18 @@ MAX_COUNT = 2**63 - 1
 SEARCH_COUNT_PROBE = 1_000
 
 
-def _parse_count(raw: str, name: str, *, minimum: int) -> int:
+def _parse_count(
+    raw: str, name: str, *, minimum: int, maximum: int = MAX_COUNT, advice: str = ""
+) -> int:
     try:
         value = int(raw)
     except ValueError:
         raise ValidationError({name: [f"Enter a whole number, not {raw[:20]!r}."]}) from None
     if value < minimum:
         raise ValidationError({name: [f"Must be {minimum} or more."]})
-    if value > MAX_COUNT:
-        # Databases take 64-bit integers; past that there is no row anyway.
-        raise ValidationError({name: [f"Must be at most {MAX_COUNT}."]})
+    if value > maximum:
+        # By default 64-bit integers, which databases take; past that there is no row anyway.
+        raise ValidationError({name: [f"Must be at most {maximum}{advice}."]})
     return value
 
 
@@ -138,6 +140,9 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
 
     default_limit = 50
     max_limit = 500
+    # A larger offset is a 400 naming it, followed by max_offset_advice.
+    max_offset = MAX_COUNT
+    max_offset_advice = ""
     cursor_query_param = "cursor"
 
     def get_limit(self, request: Request) -> int:
@@ -150,7 +155,13 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
         raw = request.query_params.get(self.offset_query_param)
         if raw is None or raw == "":
             return 0
-        return _parse_count(raw, self.offset_query_param, minimum=0)
+        return _parse_count(
+            raw,
+            self.offset_query_param,
+            minimum=0,
+            maximum=self.max_offset,
+            advice=self.max_offset_advice,
+        )
 
     def get_count(self, queryset: Any) -> int:
         if isinstance(queryset, QuerySet):
